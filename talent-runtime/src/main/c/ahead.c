@@ -18,6 +18,7 @@
 #include "ahead.h"
 #include "diag.h"
 #include "events.h"
+#include "strerror.h"
 #include "xalloc.h"
 #include "crc32c.h"
 #include "bulk.h"
@@ -185,7 +186,7 @@ void tl_ahead_base(const char *dir, const char *name)
     /* every check of a restart's load before anything is written into the program's memory */
     rc = tl_checkpoint_load(path, &ab.ck, err, sizeof err, &mismatch);
     if (rc == 0 && stat(path, &ab.st) != 0) {
-        snprintf(err, sizeof err, "cannot stat it: %s", strerror(errno));
+        snprintf(err, sizeof err, "cannot stat it: %s", tl_strerror(errno));
         rc = -1;
     }
     if (rc != 0) {

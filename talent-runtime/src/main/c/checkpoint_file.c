@@ -6,6 +6,7 @@
 #define _DEFAULT_SOURCE 1
 #include "diag.h"
 #include "foreign.h"
+#include "strerror.h"
 #include "xalloc.h"
 #include "encode.h"
 #include "checkpoint.h"
@@ -72,7 +73,7 @@ size_t tl_checkpoint_list(const char *dir, char ***paths_out, uint64_t **seqs_ou
         e = readdir(d);
         if (!e) {
             if (errno)
-                tl_warn("cannot list checkpoint directory %s: %s", dir, strerror(errno));
+                tl_warn("cannot list checkpoint directory %s: %s", dir, tl_strerror(errno));
             break;
         }
         uint64_t seq;
@@ -124,11 +125,11 @@ unsigned char *tl_checkpoint_read_file(const char *path, size_t *size, char *err
     size_t n = 0, want;
     int fd = open(path, O_RDONLY | O_NOFOLLOW | O_NONBLOCK | O_CLOEXEC);
     if (fd < 0) {
-        set_err(err, errlen, "cannot open: %s", errno == ELOOP ? "it is a symbolic link" : strerror(errno));
+        set_err(err, errlen, "cannot open: %s", errno == ELOOP ? "it is a symbolic link" : tl_strerror(errno));
         return NULL;
     }
     if (fstat(fd, &st) != 0) {
-        set_err(err, errlen, "cannot stat: %s", strerror(errno));
+        set_err(err, errlen, "cannot stat: %s", tl_strerror(errno));
         close(fd);
         return NULL;
     }
@@ -150,7 +151,7 @@ unsigned char *tl_checkpoint_read_file(const char *path, size_t *size, char *err
         if (got < 0 && errno == EINTR)
             continue;
         if (got < 0) {
-            set_err(err, errlen, "cannot read: %s", strerror(errno));
+            set_err(err, errlen, "cannot read: %s", tl_strerror(errno));
             close(fd);
             free(data);
             return NULL;
@@ -284,7 +285,7 @@ static unsigned char *map_file(const char *path, size_t *size, int *mapped, int 
     int fd = open(path, O_RDONLY | O_NOFOLLOW | O_NONBLOCK | O_CLOEXEC);
     *mapped = 0;
     if (fd < 0) {
-        set_err(err, errlen, "cannot open: %s", errno == ELOOP ? "it is a symbolic link" : strerror(errno));
+        set_err(err, errlen, "cannot open: %s", errno == ELOOP ? "it is a symbolic link" : tl_strerror(errno));
         return NULL;
     }
     /* the size, type and limit of the file that is mapped (its descriptor), not of whatever the path names later */

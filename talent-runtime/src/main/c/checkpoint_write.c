@@ -14,6 +14,7 @@
 #include "signals.h"
 #include "pointer_bytes.h"
 #include "diag.h"
+#include "strerror.h"
 #include "xalloc.h"
 #include "crc32c.h"
 #include "bulk.h"
@@ -89,11 +90,11 @@ static void materialize_sections(section *secs, unsigned nsecs)
         }
 }
 
-/* strerror(errno), marked when the error was injected (TALENT_FAULT=checkpoint-write). */
+/* tl_strerror(errno), marked when the error was injected (TALENT_FAULT=checkpoint-write). */
 static const char *reason(int err)
 {
     static char buf[256];
-    snprintf(buf, sizeof buf, "%s%s", strerror(err),
+    snprintf(buf, sizeof buf, "%s%s", tl_strerror(err),
              tl_fault == TL_FAULT_CHECKPOINT_WRITE ? " (fault injected by TALENT_FAULT=checkpoint-write)" : "");
     return buf;
 }
@@ -180,7 +181,7 @@ static void stream_undirect(stream *s)
     int fl = fcntl(s->fd, F_GETFL);
     s->direct = 0;
     if (fl == -1 || fcntl(s->fd, F_SETFL, fl & ~O_DIRECT) == -1)
-        tl_warn("cannot turn off O_DIRECT on %s: %s", s->path, strerror(errno));
+        tl_warn("cannot turn off O_DIRECT on %s: %s", s->path, tl_strerror(errno));
 }
 
 /* Writes the buffer's first n bytes (a multiple of DIRECT_ALIGN) directly and moves the rest to its start.
@@ -245,7 +246,7 @@ static int stream_flush_as(stream *s, int last)
                 s->fill = 0;
                 s->offset = size;
                 if (ftruncate(s->fd, (off_t)size) != 0) {
-                    snprintf(s->err, s->errlen, "cannot truncate %s: %s", s->path, strerror(errno));
+                    snprintf(s->err, s->errlen, "cannot truncate %s: %s", s->path, tl_strerror(errno));
                     s->failed = 1;
                 }
                 return s->failed ? -1 : 0;
@@ -360,7 +361,7 @@ static void remove_stale_temporaries(const char *dir)
         if (unlink(path) == 0)
             tl_info("removed the stale temporary file %s", path);
         else
-            tl_warn("cannot remove the stale temporary file %s: %s", path, strerror(errno));
+            tl_warn("cannot remove the stale temporary file %s: %s", path, tl_strerror(errno));
     }
     closedir(d);
 }
@@ -385,7 +386,7 @@ static int write_atomically(const char *dir, uint64_t seq, const unsigned char *
              (unsigned long long)seq);
     /* 0700: a restart trusts only a directory nobody else can write (main.c) */
     if (mkdir(dir, 0700) != 0 && errno != EEXIST) {
-        snprintf(err, errlen, "cannot create checkpoint directory %s: %s", dir, strerror(errno));
+        snprintf(err, errlen, "cannot create checkpoint directory %s: %s", dir, tl_strerror(errno));
         free(tmp);
         return -1;
     }
@@ -407,7 +408,7 @@ static int write_atomically(const char *dir, uint64_t seq, const unsigned char *
     (void)file_size;
 #endif
     if (fd < 0) {
-        snprintf(err, errlen, "cannot create %s: %s", tmp, strerror(errno));
+        snprintf(err, errlen, "cannot create %s: %s", tmp, tl_strerror(errno));
         free(tmp);
         return -1;
     }
@@ -431,15 +432,15 @@ static int write_atomically(const char *dir, uint64_t seq, const unsigned char *
     stream_flush_as(&st, 1);
     failed = st.failed;
     if (!failed && durable && fsync(fd) != 0)
-        failed = 1, snprintf(err, errlen, "cannot fsync %s: %s", tmp, strerror(errno));
+        failed = 1, snprintf(err, errlen, "cannot fsync %s: %s", tmp, tl_strerror(errno));
     if (close(fd) != 0 && !failed)
-        failed = 1, snprintf(err, errlen, "cannot close %s: %s", tmp, strerror(errno));
+        failed = 1, snprintf(err, errlen, "cannot close %s: %s", tmp, tl_strerror(errno));
     if (!failed && rename(tmp, final_path) != 0)
         failed = 1, snprintf(err, errlen, "cannot rename %s to " TL_CKPT_PREFIX "%0*llu" TL_CKPT_SUFFIX ": %s", tmp,
-                             TL_CKPT_MIN_DIGITS, (unsigned long long)seq, strerror(errno));
+                             TL_CKPT_MIN_DIGITS, (unsigned long long)seq, tl_strerror(errno));
     if (failed) {
         if (unlink(tmp) != 0 && errno != ENOENT)
-            tl_warn("cannot delete the temporary file %s: %s", tmp, strerror(errno));
+            tl_warn("cannot delete the temporary file %s: %s", tmp, tl_strerror(errno));
         free(tmp);
         return -1;
     }
@@ -449,11 +450,11 @@ static int write_atomically(const char *dir, uint64_t seq, const unsigned char *
     fd = open(dir, O_RDONLY);
     if (fd < 0 || fsync(fd) != 0) {
         /* the file is in place but not durable: a checkpoint reported as not written must not stay */
-        snprintf(err, errlen, "cannot fsync directory %s: %s", dir, strerror(errno));
+        snprintf(err, errlen, "cannot fsync directory %s: %s", dir, tl_strerror(errno));
         if (fd >= 0)
             close(fd);
         if (unlink(final_path) != 0)
-            tl_warn("cannot delete %s: %s", final_path, strerror(errno));
+            tl_warn("cannot delete %s: %s", final_path, tl_strerror(errno));
         return -1;
     }
     close(fd);
@@ -497,7 +498,7 @@ static void prune(const char *dir, uint64_t seq, unsigned keep)
             drop = ++kept > keep;
         if (drop) {
             if (unlink(paths[i]) != 0)
-                tl_warn("cannot delete old checkpoint %s: %s", paths[i], strerror(errno));
+                tl_warn("cannot delete old checkpoint %s: %s", paths[i], tl_strerror(errno));
             else
                 tl_info("deleted old checkpoint %s", paths[i]);
         }

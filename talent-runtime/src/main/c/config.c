@@ -4,6 +4,7 @@
  * README.md ("Configuration"). A malformed file line, an unknown key or a bad value ends the process with
  * exit 64 and a message naming the key and where it was set. */
 #include "diag.h"
+#include "strerror.h"
 #include "xalloc.h"
 #include "config.h"
 #include "cwd.h"
@@ -201,18 +202,18 @@ static void read_file(tl_config *c, const char *path, int must_exist)
     int fd = open(path, O_RDONLY | O_NONBLOCK | O_CLOEXEC);
     if (fd < 0) {
         if (must_exist || errno != ENOENT)
-            tl_die(TL_EXIT_USAGE, "cannot read configuration file %s: %s", path, strerror(errno));
+            tl_die(TL_EXIT_USAGE, "cannot read configuration file %s: %s", path, tl_strerror(errno));
         return;
     }
     if (fstat(fd, &st) != 0)
-        tl_die(TL_EXIT_USAGE, "cannot read configuration file %s: %s", path, strerror(errno));
+        tl_die(TL_EXIT_USAGE, "cannot read configuration file %s: %s", path, tl_strerror(errno));
     why = tl_untrusted(&st, 0);
     if (why)
         tl_die(TL_EXIT_USAGE, "configuration file %s is not trusted: %s (it must be a regular file owned by you or "
                "root and writable by nobody else; fix it or remove it)", path, why);
     f = fdopen(fd, "r");
     if (!f)
-        tl_die(TL_EXIT_USAGE, "cannot read configuration file %s: %s", path, strerror(errno));
+        tl_die(TL_EXIT_USAGE, "cannot read configuration file %s: %s", path, tl_strerror(errno));
     while (fgets(line, sizeof line, f)) {
         char *s, *eq, *key, *value, *hash;
         size_t k;
@@ -249,7 +250,7 @@ static void read_file(tl_config *c, const char *path, int must_exist)
         set_key(c, &keys[k], value, where);
     }
     if (ferror(f))
-        tl_die(TL_EXIT_USAGE, "cannot read configuration file %s: %s", path, strerror(errno));
+        tl_die(TL_EXIT_USAGE, "cannot read configuration file %s: %s", path, tl_strerror(errno));
     fclose(f);
 }
 

@@ -9,6 +9,7 @@
 #include "cwd.h"
 #include "refusal.h"
 #include "contract.h"
+#include "strerror.h"
 #include <errno.h>
 #include <stdio.h>
 #include <string.h>
@@ -69,7 +70,7 @@ void tl_cwd_check(void)
     changed = 0;
     if (!getcwd(now, sizeof now)) {
         tl_refuse("cannot checkpoint: the program's working directory cannot be read (%s), so a restart could not "
-                  "go back into it", strerror(errno));
+                  "go back into it", tl_strerror(errno));
         errno = saved;
         return;
     }
@@ -142,7 +143,7 @@ const char *tl_cwd_restored(void)
     }
     if (chdir(target) != 0) {
         snprintf(why, sizeof why, "the working directory '%.2048s', which cannot be entered here (%s)", target,
-                 strerror(errno));
+                 tl_strerror(errno));
         return why;
     }
     return NULL;

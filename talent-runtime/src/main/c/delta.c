@@ -4,6 +4,7 @@
 #define _DEFAULT_SOURCE 1
 #include "delta.h"
 #include "foreign.h"
+#include "strerror.h"
 #include "xalloc.h"
 #include "heap_slab.h"
 #include "crc32c.h"
@@ -700,7 +701,7 @@ int tl_delta_write_image(int fd, int base_fd, const unsigned char *base, size_t 
         if (pwrite_fully(fd, (o[0] == OP_COPY ? base : d + h.data_off) + a + done, (size_t)(len - done),
                          filled + done) != 0) {
             set_err(err, errlen, "cannot write the image at offset %llu: %s", (unsigned long long)(filled + done),
-                    strerror(errno));
+                    tl_strerror(errno));
             return -1;
         }
         filled += len;

@@ -6,6 +6,7 @@
 #include "crc32c.h"
 #include "checkpoint.h"
 #include "diag.h"
+#include "strerror.h"
 #include "xalloc.h"
 #include "bulk.h"
 
@@ -128,7 +129,7 @@ int tl_dirty_descriptor(void)
 static void give_up(const char *fmt, const char *what, int err)
 {
     if (!broken)
-        tl_info(fmt, what, err ? strerror(err) : "");
+        tl_info(fmt, what, err ? tl_strerror(err) : "");
     broken = 1;
 }
 
@@ -257,7 +258,7 @@ static void track(uintptr_t a, uintptr_t b, unsigned round)
     if (ioctl(uffd, K_UFFDIO_REGISTER, &reg) != 0) {
         /* this array stays compared chunk by chunk; the others are still tracked */
         tl_info("dirty tracking: cannot register %#lx-%#lx: %s; its chunks are compared", (unsigned long)a,
-                (unsigned long)b, strerror(errno));
+                (unsigned long)b, tl_strerror(errno));
         return;
     }
     memset(&wp, 0, sizeof wp);

@@ -20,6 +20,7 @@
 #include "diag.h"
 #include "files.h"
 #include "site.h"
+#include "strerror.h"
 #include "xalloc.h"
 #include "sort.h"
 
@@ -1080,12 +1081,12 @@ void tl_epoll_rebuild(void)
     for (i = 0; i < ninsts; i++) {
         int fd = epoll_create1(insts[i].cloexec ? EPOLL_CLOEXEC : 0);
         if (fd < 0)
-            tl_die(TL_EXIT_DATAERR, "cannot recreate epoll instance %d: %s", insts[i].fd, strerror(errno));
+            tl_die(TL_EXIT_DATAERR, "cannot recreate epoll instance %d: %s", insts[i].fd, tl_strerror(errno));
         if (fd != insts[i].fd) {
             if (fcntl(insts[i].fd, F_GETFD) >= 0)
                 tl_die(TL_EXIT_DATAERR, "cannot recreate epoll instance %d: the descriptor is in use", insts[i].fd);
             if (dup3(fd, insts[i].fd, insts[i].cloexec ? O_CLOEXEC : 0) < 0)
-                tl_die(TL_EXIT_DATAERR, "cannot recreate epoll instance %d: dup3: %s", insts[i].fd, strerror(errno));
+                tl_die(TL_EXIT_DATAERR, "cannot recreate epoll instance %d: dup3: %s", insts[i].fd, tl_strerror(errno));
             close(fd);
         }
         /* its other descriptors (dup, dup2, dup3, fcntl F_DUPFD): the same instance at each number */
@@ -1096,7 +1097,7 @@ void tl_epoll_rebuild(void)
                        a->fd, insts[i].fd);
             if (dup3(insts[i].fd, a->fd, a->cloexec ? O_CLOEXEC : 0) < 0)
                 tl_die(TL_EXIT_DATAERR, "cannot recreate descriptor %d of epoll instance %d: dup3: %s", a->fd,
-                       insts[i].fd, strerror(errno));
+                       insts[i].fd, tl_strerror(errno));
         }
     }
     /* then every registration (one instance may watch another, through any of its descriptors) */
@@ -1110,7 +1111,7 @@ void tl_epoll_rebuild(void)
             kev.data.u64 = (uint64_t)(uint32_t)g->fd;
             if (epoll_ctl(insts[i].fd, EPOLL_CTL_ADD, g->fd, &kev) != 0)
                 tl_die(TL_EXIT_DATAERR, "cannot register descriptor %d with epoll instance %d again: %s", g->fd,
-                       insts[i].fd, strerror(errno));
+                       insts[i].fd, tl_strerror(errno));
             g->in_kernel = 1;
         }
     if (ninsts) {

@@ -7,6 +7,7 @@
 #include "diag.h"
 #include "events.h"
 #include "exit_handlers.h"
+#include "strerror.h"
 
 #include <errno.h>
 #include <fcntl.h>
@@ -38,7 +39,7 @@ static void report_once(const char *what, int err)
         return;
     reported = 1;
     tl_warn("cannot %s event file %s: %s; the program goes on without this event (further event failures are "
-            "not reported)", what, event_path, strerror(err));
+            "not reported)", what, event_path, tl_strerror(err));
 }
 
 /* Writes the whole line; SIGPIPE (reader gone) is blocked meanwhile and discarded if the write raised it. */

@@ -23,6 +23,7 @@
 #include "precopy.h"
 #include "dirty.h"
 #include "refusal.h"
+#include "strerror.h"
 #include "xalloc.h"
 #include "sort.h"
 
@@ -131,7 +132,7 @@ void tl_fdscan_check(void)
     d = opendir("/proc/self/fd");
     if (!d) {
         tl_refuse("cannot checkpoint: /proc/self/fd cannot be read (%s), so talent cannot check that it carries every "
-                  "open descriptor", strerror(errno));
+                  "open descriptor", tl_strerror(errno));
         free(known);
         free(ep);
         return;

@@ -22,6 +22,7 @@
 /* accept4, pipe2, memfd_create */
 #define _GNU_SOURCE 1
 #include "diag.h"
+#include "strerror.h"
 #include "xalloc.h"
 #include "files.h"
 #include "refusal.h"
@@ -769,7 +770,7 @@ static void drain_backlogs(void)
             snprintf(refusal, sizeof refusal, "cannot checkpoint: descriptor %d is a listening TCP socket with connections "
                      "waiting in its backlog that the runtime could not take to carry them (%s%s%s after %ld); they "
                      "would be lost, so the stop is refused and the program goes on", listeners[i], failure,
-                     err ? ": " : "", err ? strerror(err) : "", k);
+                     err ? ": " : "", err ? tl_strerror(err) : "", k);
     }
     free(listeners);
 }
@@ -875,14 +876,14 @@ static uint8_t socket_option_flags(int fd)
     if (ss.ss_family == AF_INET6) {
         len = sizeof on;
         if (getsockopt(fd, IPPROTO_IPV6, IPV6_V6ONLY, &on, &len) != 0)
-            tl_refuse("cannot checkpoint: IPV6_V6ONLY of socket %d cannot be read: %s", fd, strerror(errno));
+            tl_refuse("cannot checkpoint: IPV6_V6ONLY of socket %d cannot be read: %s", fd, tl_strerror(errno));
         else if (on)
             flags |= TL_FILE_FLAG_V6ONLY;
     }
     on = 0;
     len = sizeof on;
     if (getsockopt(fd, SOL_SOCKET, SO_REUSEPORT, &on, &len) != 0)
-        tl_refuse("cannot checkpoint: SO_REUSEPORT of socket %d cannot be read: %s", fd, strerror(errno));
+        tl_refuse("cannot checkpoint: SO_REUSEPORT of socket %d cannot be read: %s", fd, tl_strerror(errno));
     else if (on)
         flags |= TL_FILE_FLAG_REUSEPORT;
     return flags;
@@ -1094,7 +1095,7 @@ static const char *unnamed_contents(const entry *e, const struct stat *st, off_t
             continue;
         if (n <= 0) {
             snprintf(why, sizeof why, "a deleted file whose contents cannot be read (%s)",
-                     n < 0 ? strerror(errno) : "shorter than its size");
+                     n < 0 ? tl_strerror(errno) : "shorter than its size");
             free(c->bytes);
             return why;
         }
@@ -1162,7 +1163,7 @@ void tl_files_collect(void)
     if (!tl_precopy_in_child())
         tl_pending_take();
     if (!tl_precopy_in_child() && fflush(NULL) != 0)
-        tl_die(TL_EXIT_IOERR, "cannot flush the program's output streams before the checkpoint: %s", strerror(errno));
+        tl_die(TL_EXIT_IOERR, "cannot flush the program's output streams before the checkpoint: %s", tl_strerror(errno));
     out_clear();
     nout_opts = 0;
     refusal[0] = '\0';
@@ -1254,7 +1255,7 @@ void tl_files_collect(void)
             if (pos < 0) {
                 /* the program's descriptor is fine, only its position unknown: refused, the program goes on */
                 tl_refuse("cannot checkpoint: the offset of descriptor %d (%s) cannot be read: %s", e->fd, path,
-                          strerror(errno));
+                          tl_strerror(errno));
                 pos = 0;
             }
             if (e->kind == TL_FILE_STREAM && e->stream && pos >= 0) {
@@ -1648,7 +1649,7 @@ static void move_to(int tmp, int fd, const tl_ck_file *f)
         return;
     if (dup2(tmp, fd) < 0)
         tl_die(TL_EXIT_DATAERR, "cannot restore descriptor %lu (%s): dup2: %s", (unsigned long)f->fd, f->path,
-               strerror(errno));
+               tl_strerror(errno));
     close(tmp);
 }
 
@@ -1670,7 +1671,7 @@ static void restore_listen(const tl_ck_file *f, const tl_ck_sockopts *so)
         tl_die(TL_EXIT_DATAERR, "cannot recreate socket %lu: address '%s' is not valid", (unsigned long)f->fd, p);
     s = socket(ss.ss_family, type, 0);
     if (s < 0)
-        tl_die(TL_EXIT_DATAERR, "cannot recreate socket %lu (%s): %s", (unsigned long)f->fd, p, strerror(errno));
+        tl_die(TL_EXIT_DATAERR, "cannot recreate socket %lu (%s): %s", (unsigned long)f->fd, p, tl_strerror(errno));
     if (type == SOCK_STREAM)
         setsockopt(s, SOL_SOCKET, SO_REUSEADDR, &one, sizeof one);
     /* before bind, where they decide which addresses the socket takes: an IPv6 socket of a program that also
@@ -1679,11 +1680,11 @@ static void restore_listen(const tl_ck_file *f, const tl_ck_sockopts *so)
         int v6only = (f->flags & TL_FILE_FLAG_V6ONLY) ? 1 : 0;
         if (setsockopt(s, IPPROTO_IPV6, IPV6_V6ONLY, &v6only, sizeof v6only) != 0)
             tl_die(TL_EXIT_DATAERR, "cannot recreate socket %lu (%s): IPV6_V6ONLY: %s", (unsigned long)f->fd, p,
-                   strerror(errno));
+                   tl_strerror(errno));
     }
     if ((f->flags & TL_FILE_FLAG_REUSEPORT) && setsockopt(s, SOL_SOCKET, SO_REUSEPORT, &one, sizeof one) != 0)
         tl_die(TL_EXIT_DATAERR, "cannot recreate socket %lu (%s): SO_REUSEPORT: %s", (unsigned long)f->fd, p,
-               strerror(errno));
+               tl_strerror(errno));
     /* the options the program set (SOPT), before bind like the program's own */
     if (tl_sockopts_apply(s, so, why, sizeof why) != 0)
         tl_die(TL_EXIT_DATAERR, "cannot recreate socket %lu (%s): %s", (unsigned long)f->fd, p, why);
@@ -1692,13 +1693,13 @@ static void restore_listen(const tl_ck_file *f, const tl_ck_sockopts *so)
     if (bind(s, (struct sockaddr *)&ss, len) != 0 ||
         (type == SOCK_STREAM &&
          listen(s, so && (so->flags & TL_SOPT_FLAG_BACKLOG) ? (int)so->backlog : SOMAXCONN) != 0))
-        tl_die(TL_EXIT_DATAERR, "cannot recreate socket %lu (%s): %s", (unsigned long)f->fd, p, strerror(errno));
+        tl_die(TL_EXIT_DATAERR, "cannot recreate socket %lu (%s): %s", (unsigned long)f->fd, p, tl_strerror(errno));
     /* SO_REUSEADDR served the bind (the port may still have connections of the process that stopped); the program
      * did not set it when SOPT does not carry it, so it is off again (it decides only later binds) */
     if (type == SOCK_STREAM && (f->flags & TL_FILE_FLAG_OPTIONS) && !tl_sockopts_has(so, TL_SOPT_REUSEADDR) &&
         setsockopt(s, SOL_SOCKET, SO_REUSEADDR, &zero, sizeof zero) != 0)
         tl_die(TL_EXIT_DATAERR, "cannot recreate socket %lu (%s): SO_REUSEADDR: %s", (unsigned long)f->fd, p,
-               strerror(errno));
+               tl_strerror(errno));
     if (f->flags & TL_FILE_FLAG_NONBLOCK)
         fcntl(s, F_SETFL, fcntl(s, F_GETFL) | O_NONBLOCK);
     if (f->flags & TL_FILE_FLAG_CLOEXEC)
@@ -1771,7 +1772,7 @@ void tl_files_restore(tl_checkpoint *ck, int in_process)
             if (fstat(0, &st) == 0 && S_ISREG(st.st_mode)) {
                 if (lseek(0, (off_t)f->offset, SEEK_SET) < 0)
                     tl_die(TL_EXIT_DATAERR, "cannot continue reading stdin at offset %llu: %s",
-                           (unsigned long long)f->offset, strerror(errno));
+                           (unsigned long long)f->offset, tl_strerror(errno));
                 tl_info("stdin continues at offset %llu", (unsigned long long)f->offset);
             } else
                 tl_warn("stdin was a file read up to offset %llu at the checkpoint, but this process's stdin is not "
@@ -1781,7 +1782,7 @@ void tl_files_restore(tl_checkpoint *ck, int in_process)
         if (f->kind == TL_FILE_STD_DUP) {
             if (dup2(f->std_source, fd) < 0)
                 tl_die(TL_EXIT_DATAERR, "cannot restore descriptor %d as a copy of descriptor %u: %s", fd,
-                       f->std_source, strerror(errno));
+                       f->std_source, tl_strerror(errno));
             e = add(fd, TL_FILE_STD_DUP, NULL, "dup");
             e->std_source = f->std_source;
             continue;
@@ -1807,7 +1808,7 @@ void tl_files_restore(tl_checkpoint *ck, int in_process)
                 break;
         if (j < i) {
             if (dup2((int)ck->files[j].fd, fd) < 0)
-                tl_die(TL_EXIT_DATAERR, "cannot restore descriptor %d (%s): dup2: %s", fd, f->path, strerror(errno));
+                tl_die(TL_EXIT_DATAERR, "cannot restore descriptor %d (%s): dup2: %s", fd, f->path, tl_strerror(errno));
         } else {
             int flags = (f->access == TL_FILE_ACCESS_WRITE_ONLY ? O_WRONLY
                          : f->access == TL_FILE_ACCESS_READ_WRITE ? O_RDWR : O_RDONLY) |
@@ -1817,20 +1818,20 @@ void tl_files_restore(tl_checkpoint *ck, int in_process)
             struct stat st;
             if (tmp < 0)
                 tl_die(TL_EXIT_DATAERR, "cannot reopen descriptor %d (%s, opened at %s): %s", fd, f->path, f->site,
-                       strerror(errno));
+                       tl_strerror(errno));
             move_to(tmp, fd, f);
             if (!f->has_contents && f->access == TL_FILE_ACCESS_WRITE_ONLY && f->offset == f->size && fstat(fd, &st) == 0 &&
                 S_ISREG(st.st_mode) && (uint64_t)st.st_size > f->size) {
                 /* written past the checkpoint by a process that went on running: that output is written again */
                 if (ftruncate(fd, (off_t)f->size) != 0)
                     tl_die(TL_EXIT_DATAERR, "cannot truncate %s back to its %llu bytes at the checkpoint: %s", f->path,
-                           (unsigned long long)f->size, strerror(errno));
+                           (unsigned long long)f->size, tl_strerror(errno));
                 tl_info("truncated %s from %lld to %llu bytes (its size at the checkpoint)", f->path,
                         (long long)st.st_size, (unsigned long long)f->size);
             }
             if (!(f->flags & TL_FILE_FLAG_APPEND) && f->offset > 0 && lseek(fd, (off_t)f->offset, SEEK_SET) < 0)
                 tl_die(TL_EXIT_DATAERR, "cannot seek descriptor %d (%s) to offset %llu: %s", fd, f->path,
-                       (unsigned long long)f->offset, strerror(errno));
+                       (unsigned long long)f->offset, tl_strerror(errno));
         }
         if (f->flags & TL_FILE_FLAG_CLOEXEC)
             fcntl(fd, F_SETFD, FD_CLOEXEC);
@@ -1845,10 +1846,10 @@ void tl_files_restore(tl_checkpoint *ck, int in_process)
                 s = fdopen(fd, fdopen_mode(f->mode, m, sizeof m));
                 if (!s)
                     tl_die(TL_EXIT_DATAERR, "cannot reopen stream on descriptor %d (%s, mode %s): %s", fd, f->path,
-                           f->mode, strerror(errno));
+                           f->mode, tl_strerror(errno));
                 if (!(f->flags & TL_FILE_FLAG_APPEND) && fseeko(s, (off_t)f->offset, SEEK_SET) != 0)
                     tl_die(TL_EXIT_DATAERR, "cannot seek stream %s to offset %llu: %s", f->path,
-                           (unsigned long long)f->offset, strerror(errno));
+                           (unsigned long long)f->offset, tl_strerror(errno));
                 restored_streams[i] = s;
             }
             e = add(fd, TL_FILE_STREAM, f->path, tl_xstrdup(f->site));
@@ -1918,7 +1919,7 @@ static void restore_connections(const tl_checkpoint *ck)
             if (files[j].kind == TL_FILE_TCP && files[j].description == f->description)
                 break;
         if (j < i && dup2((int)files[j].fd, fd) < 0)
-            tl_die(TL_EXIT_DATAERR, "cannot restore descriptor %d (%s): dup2: %s", fd, f->path, strerror(errno));
+            tl_die(TL_EXIT_DATAERR, "cannot restore descriptor %d (%s): dup2: %s", fd, f->path, tl_strerror(errno));
         fcntl(fd, F_SETFL, (fcntl(fd, F_GETFL) & ~O_NONBLOCK) | ((f->flags & TL_FILE_FLAG_NONBLOCK) ? O_NONBLOCK : 0));
         fcntl(fd, F_SETFD, (f->flags & TL_FILE_FLAG_CLOEXEC) ? FD_CLOEXEC : 0);
         {
@@ -1932,7 +1933,7 @@ static void restore_connections(const tl_checkpoint *ck)
             tl_sockopts_restore_buf_locks(fd, so);
             if (!tl_sockopts_has(so, TL_SOPT_REUSEADDR) && setsockopt(fd, SOL_SOCKET, SO_REUSEADDR, &off, sizeof off) != 0)
                 tl_die(TL_EXIT_DATAERR, "cannot restore the options of connection %d (%s): SO_REUSEADDR: %s", fd,
-                       f->path, strerror(errno));
+                       f->path, tl_strerror(errno));
             e = add(fd, NOTICED, NULL, f->offset ? "a connection in a listener's backlog" : "a TCP connection");
             e->bufs_set = restored_bufs(so);
         }

@@ -24,6 +24,7 @@
 #define _DEFAULT_SOURCE 1
 #include "foreign.h"
 #include "contract.h"
+#include "strerror.h"
 #include <locale.h>
 #include <stdarg.h>
 #include <stddef.h>
@@ -470,7 +471,7 @@ enum { TEXT_L64A, TEXT_ETHER_NTOA, TEXT_ECVT, TEXT_FCVT, TEXT_TMPNAM, TEXT_STRER
  * end of another, which a reader with another layout could not tell apart (FORMAT.md "Pointers", BOUNDARY) */
 static struct {
     char gap0, l64a[TL_L64A_MAX], gap1, ether[TL_ETHER_NTOA_MAX], gap2, ecvt[TL_ECVT_MAX], gap3, fcvt[TL_FCVT_MAX], gap4;
-    char tmpnam[TL_TMPNAM_MAX], gap5, strerr[TL_UNKNOWN_TEXT_MAX], gap7, strsig[TL_UNKNOWN_TEXT_MAX], gap8;
+    char tmpnam[TL_TMPNAM_MAX], gap5;
     struct tl_ether_addr {
         unsigned char ether_addr_octet[TL_ETHER_ATON_SIZE];
     } aton;
@@ -495,9 +496,10 @@ static const struct text_result {
     {bufs.ecvt, TL_ECVT_MAX, &t_ecvt, TL_CVT_DIGITS, "a result of ecvt (<libc>:ecvt) that is not valid"},
     {bufs.fcvt, TL_FCVT_MAX, &t_fcvt, TL_CVT_DIGITS, "a result of fcvt (<libc>:fcvt) that is not valid"},
     {bufs.tmpnam, TL_TMPNAM_MAX, &t_tmpnam, TL_TMPNAM_CHARS, "a result of tmpnam (<libc>:tmpnam) that is not valid"},
-    {bufs.strerr, TL_UNKNOWN_TEXT_MAX, &t_unknown, TL_UNKNOWN_TEXT_CHARS,
+    /* strerror.c's, written there: used once not empty */
+    {tl_unknown_texts.error, TL_UNKNOWN_TEXT_MAX, &t_unknown, TL_UNKNOWN_TEXT_CHARS,
      "a result of strerror (<libc>:strerror) that is not valid"},
-    {bufs.strsig, TL_UNKNOWN_TEXT_MAX, &t_unknown, TL_UNKNOWN_TEXT_CHARS,
+    {tl_unknown_texts.signal, TL_UNKNOWN_TEXT_MAX, &t_unknown, TL_UNKNOWN_TEXT_CHARS,
      "a result of strsignal (<libc>:strsignal) that is not valid"},
 };
 static int text_used[TEXT_COUNT];
@@ -590,11 +592,14 @@ char *__wrap_fcvt(double x, int n, int *decpt, int *sign)
  * the C library's tmpnam and the linker's warning that goes with it ("the use of `tmpnam' is dangerous") */
 char *tl_libc_text_keep(int which, char *text)
 {
-    return which >= 0 && which < TEXT_COUNT ? text_kept(which, text) : text;
+    /* not strerror's and strsignal's: written in place by strerror.c */
+    return which >= 0 && which < TEXT_STRERROR ? text_kept(which, text) : text;
 }
 
 int tl_libc_text_used(int which)
 {
+    if (which == TEXT_STRERROR || which == TEXT_STRSIGNAL)
+        return texts[which].buf[0] != '\0';
     return which >= 0 && which < TEXT_COUNT && text_used[which];
 }
 

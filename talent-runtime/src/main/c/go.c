@@ -11,6 +11,7 @@
 #include "diag.h"
 #include "go.h"
 #include "delta.h"
+#include "strerror.h"
 
 #include <errno.h>
 #include <fcntl.h>
@@ -32,7 +33,7 @@ void tl_go_await(const char *fifo, void (*on_base)(const char *name))
         fd = open(fifo, O_RDONLY | O_CLOEXEC | O_NOFOLLOW);
     while (fd < 0 && errno == EINTR);
     if (fd < 0)
-        tl_die(TL_EXIT_USAGE, "cannot open the go FIFO %s: %s", fifo, strerror(errno));
+        tl_die(TL_EXIT_USAGE, "cannot open the go FIFO %s: %s", fifo, tl_strerror(errno));
     if (fstat(fd, &st) != 0 || !S_ISFIFO(st.st_mode))
         tl_die(TL_EXIT_USAGE, "the go FIFO %s is not a FIFO", fifo);
     /* a byte at a time: a line more or less is refused, never waited for, and nothing after the go is consumed */
@@ -42,7 +43,7 @@ void tl_go_await(const char *fifo, void (*on_base)(const char *name))
         if (n < 0 && errno == EINTR)
             continue;
         if (n < 0)
-            tl_die(TL_EXIT_USAGE, "cannot read the go FIFO %s: %s", fifo, strerror(errno));
+            tl_die(TL_EXIT_USAGE, "cannot read the go FIFO %s: %s", fifo, tl_strerror(errno));
         if (n == 0 && have == 0) {
             /* closed with no line begun: talent discarded this destination (the program it was prepared for
              * ended, or its migration was given up). Not an error of anyone's: no message on stderr, which is

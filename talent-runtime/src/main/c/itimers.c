@@ -18,6 +18,7 @@
 #include "itimers.h"
 #include "contract.h"
 #include "refusal.h"
+#include "strerror.h"
 #include <errno.h>
 #include <signal.h>
 #include <stdio.h>
@@ -247,7 +248,7 @@ const char *tl_itimers_rearm(void)
         it.it_interval.tv_sec = (time_t)t->interval_sec;
         it.it_interval.tv_usec = (suseconds_t)t->interval_usec;
         if (setitimer(which[w], &it, NULL) != 0) {
-            snprintf(why, sizeof why, "cannot arm the interval timer %s again: %s", names[w], strerror(errno));
+            snprintf(why, sizeof why, "cannot arm the interval timer %s again: %s", names[w], tl_strerror(errno));
             return why;
         }
     }

@@ -10,6 +10,7 @@
  * an orchestrator (events.c) mark the start, each restore completed, each checkpoint and the exit. */
 #include "env.h"
 #include "diag.h"
+#include "strerror.h"
 #include "xalloc.h"
 #include "checkpoint_read.h"
 #include "checkpoint_write.h"
@@ -96,7 +97,7 @@ static void fallback_on_die(int code, const char *message)
     tl_warn("checkpoint %llu could not be restored: %s; falling back to the previous checkpoint",
             (unsigned long long)fallback_ck->sequence, message);
     fallback_exec();
-    tl_warn("cannot re-execute %s to fall back: %s", fallback_exe, strerror(errno));
+    tl_warn("cannot re-execute %s to fall back: %s", fallback_exe, tl_strerror(errno));
 }
 
 static void fallback_arm(const tl_checkpoint *ck, char **argv)
@@ -423,7 +424,7 @@ int main(int argc, char **argv)
         if (written && tl_site_after() == TL_AFTER_EXIT) {
             tl_events_exit_owned();
             if (fflush(stdout) != 0)
-                tl_die(TL_EXIT_IOERR, "cannot flush standard output: %s", strerror(errno));
+                tl_die(TL_EXIT_IOERR, "cannot flush standard output: %s", tl_strerror(errno));
             exit(TL_EXIT_CHECKPOINT);
         }
         /* keep running: restore the file just written, or the image that could not be written, in this process */

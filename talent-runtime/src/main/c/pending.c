@@ -18,6 +18,7 @@
 #include "pending.h"
 #include "contract.h"
 #include "diag.h"
+#include "strerror.h"
 
 #include <errno.h>
 #include <fcntl.h>
@@ -78,12 +79,12 @@ static int take(FILE *f, const char *name)
         return -1;
     mem = memfd_create("talent-pending", MFD_CLOEXEC);
     if (mem < 0) {
-        tl_info("%s's pending bytes are written before the checkpoint: memfd_create: %s", name, strerror(errno));
+        tl_info("%s's pending bytes are written before the checkpoint: memfd_create: %s", name, tl_strerror(errno));
         return -1;
     }
     aside = fcntl(fd, F_DUPFD_CLOEXEC, 0);
     if (aside < 0 || dup2(mem, fd) < 0) {
-        tl_info("%s's pending bytes are written before the checkpoint: dup: %s", name, strerror(errno));
+        tl_info("%s's pending bytes are written before the checkpoint: dup: %s", name, tl_strerror(errno));
         if (aside >= 0)
             close(aside);
         close(mem);

@@ -2,6 +2,7 @@
 #include "precopy.h"
 #include "pending.h"
 #include "diag.h"
+#include "strerror.h"
 #include "xalloc.h"
 #include "crc32c.h"
 #include "signals.h"
@@ -81,7 +82,7 @@ void tl_precopy_init(int on, const char *dir)
     sa.sa_flags = SA_RESTART;
     sigemptyset(&sa.sa_mask);
     if (sigaction(SIGURG, &sa, NULL) != 0)
-        tl_die(TL_EXIT_SOFTWARE, "cannot install the pre-copy (SIGURG) handler: %s", strerror(errno));
+        tl_die(TL_EXIT_SOFTWARE, "cannot install the pre-copy (SIGURG) handler: %s", tl_strerror(errno));
 }
 
 int tl_precopy_enabled(void)
@@ -181,7 +182,7 @@ int tl_precopy_fork(void)
         tl_pending_put_back();  /* the parent's streams as they were; the child's round carries the bytes */
     }
     if (p < 0) {
-        tl_warn("pre-copy round not started: fork: %s", strerror(errno));
+        tl_warn("pre-copy round not started: fork: %s", tl_strerror(errno));
         if (fds[0] >= 0)
             close(fds[0]), close(fds[1]);
         return 0;
@@ -261,7 +262,7 @@ static int write_pieces(int fd, const char *tmp, void *ctx, uint32_t *crc, char 
     for (k = 0; k < w->npieces; k++) {
         errno = EIO;
         if (tl_piece_write(fd, &w->pieces[k], crc) != 0) {
-            snprintf(err, errlen, "cannot write %s: %s", tmp, strerror(errno));
+            snprintf(err, errlen, "cannot write %s: %s", tmp, tl_strerror(errno));
             return -1;
         }
     }
@@ -292,14 +293,14 @@ static int put_file_by(const char *name, content_writer writer, void *ctx, int d
     snprintf(tmp, n, "%s/.%s.tmp", ckdir, name);
     snprintf(path, pathlen, "%s/%s", ckdir, name);
     if (mkdir(ckdir, 0700) != 0 && errno != EEXIST) {
-        snprintf(err, errlen, "cannot create checkpoint directory %s: %s", ckdir, strerror(errno));
+        snprintf(err, errlen, "cannot create checkpoint directory %s: %s", ckdir, tl_strerror(errno));
         free(tmp);
         return -1;
     }
     (void)unlink(tmp);      /* a temporary file of a killed writer of the same round */
     fd = open(tmp, O_WRONLY | O_CREAT | O_EXCL | O_NOFOLLOW | O_CLOEXEC, 0600);
     if (fd < 0) {
-        snprintf(err, errlen, "cannot create %s: %s", tmp, strerror(errno));
+        snprintf(err, errlen, "cannot create %s: %s", tmp, tl_strerror(errno));
         free(tmp);
         return -1;
     }
@@ -308,11 +309,11 @@ static int put_file_by(const char *name, content_writer writer, void *ctx, int d
     if (image_crc)
         *image_crc = crc;
     if (!failed && durable && fsync(fd) != 0)
-        failed = 1, snprintf(err, errlen, "cannot fsync %s: %s", tmp, strerror(errno));
+        failed = 1, snprintf(err, errlen, "cannot fsync %s: %s", tmp, tl_strerror(errno));
     if (close(fd) != 0 && !failed)
-        failed = 1, snprintf(err, errlen, "cannot close %s: %s", tmp, strerror(errno));
+        failed = 1, snprintf(err, errlen, "cannot close %s: %s", tmp, tl_strerror(errno));
     if (!failed && rename(tmp, path) != 0)
-        failed = 1, snprintf(err, errlen, "cannot rename %s: %s", tmp, strerror(errno));
+        failed = 1, snprintf(err, errlen, "cannot rename %s: %s", tmp, tl_strerror(errno));
     if (failed) {
         (void)unlink(tmp);
         free(tmp);
@@ -322,7 +323,7 @@ static int put_file_by(const char *name, content_writer writer, void *ctx, int d
     if (durable) {
         fd = open(ckdir, O_RDONLY);
         if (fd < 0 || fsync(fd) != 0) {
-            snprintf(err, errlen, "cannot fsync directory %s: %s", ckdir, strerror(errno));
+            snprintf(err, errlen, "cannot fsync directory %s: %s", ckdir, tl_strerror(errno));
             if (fd >= 0)
                 close(fd);
             (void)unlink(path);
@@ -479,7 +480,7 @@ static int child_write_tracked(const tl_piece *pieces, unsigned npieces, const c
     /* the file the mapping was made of, unchanged in length */
     if (fd < 0 || fstat(fd, &st) != 0 || !S_ISREG(st.st_mode) || (uint64_t)st.st_size != (uint64_t)base.n) {
         tl_warn("pre-copy round %u: cannot open %s again to make the image from it%s%s", round_no, prev,
-                fd < 0 ? ": " : "", fd < 0 ? strerror(errno) : "");
+                fd < 0 ? ": " : "", fd < 0 ? tl_strerror(errno) : "");
         snprintf(path, sizeof path, "%s/%s", ckdir, dname);
         (void)unlink(path);
         _exit(1);

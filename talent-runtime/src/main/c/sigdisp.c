@@ -11,6 +11,7 @@
 #include "contract.h"
 #include "refusal.h"
 #include "diag.h"
+#include "strerror.h"
 #include "values.h"
 #include "sigtypes.h"
 #include "signals.h"
@@ -222,7 +223,7 @@ const char *tl_sigdisp_mask_apply(void)
         return NULL;
     tl_sigset_from_portable(&set, carried_mask.blocked);    /* checked by tl_sigdisp_mask_restored */
     if (sigprocmask(SIG_SETMASK, &set, NULL) != 0) {
-        snprintf(why, sizeof why, "cannot block the program's signals again: %s", strerror(errno));
+        snprintf(why, sizeof why, "cannot block the program's signals again: %s", tl_strerror(errno));
         return why;
     }
     return NULL;
@@ -414,6 +415,6 @@ void tl_sigdisp_restore(const tl_checkpoint *ck)
         }
         if (sigaction(e->sig, &sa, NULL) != 0)
             tl_die(TL_EXIT_SOFTWARE, "cannot restore the disposition of signal %u (%s): %s", e->sig, sig_name(e->sig),
-                   strerror(errno));
+                   tl_strerror(errno));
     }
 }

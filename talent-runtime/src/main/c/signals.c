@@ -6,6 +6,7 @@
  * wrap. */
 #define _DEFAULT_SOURCE 1
 #include "diag.h"
+#include "strerror.h"
 #include "signals.h"
 
 #include <errno.h>
@@ -100,7 +101,7 @@ void tl_signals_init(double every_seconds)
     sa.sa_flags = SA_SIGINFO;           /* no SA_RESTART: blocked calls return EINTR */
     sigemptyset(&sa.sa_mask);
     if (sigaction(SIGUSR1, &sa, NULL) != 0 || sigaction(SIGUSR2, &sa, NULL) != 0)
-        tl_die(TL_EXIT_SOFTWARE, "cannot install the SIGUSR1/SIGUSR2 handlers: %s", strerror(errno));
+        tl_die(TL_EXIT_SOFTWARE, "cannot install the SIGUSR1/SIGUSR2 handlers: %s", tl_strerror(errno));
     requests_installed = 1;
     early_request();
     if (every_seconds > 0) {
@@ -110,17 +111,17 @@ void tl_signals_init(double every_seconds)
         int sig = SIGRTMIN + 2;
         sa.sa_flags = SA_SIGINFO | SA_RESTART;
         if (sigaction(sig, &sa, NULL) != 0)
-            tl_die(TL_EXIT_SOFTWARE, "cannot install the periodic checkpoint signal handler: %s", strerror(errno));
+            tl_die(TL_EXIT_SOFTWARE, "cannot install the periodic checkpoint signal handler: %s", tl_strerror(errno));
         memset(&ev, 0, sizeof ev);
         ev.sigev_notify = SIGEV_SIGNAL;
         ev.sigev_signo = sig;
         if (timer_create(CLOCK_MONOTONIC, &ev, &timer) != 0)
-            tl_die(TL_EXIT_SOFTWARE, "cannot create the every_seconds timer: %s", strerror(errno));
+            tl_die(TL_EXIT_SOFTWARE, "cannot create the every_seconds timer: %s", tl_strerror(errno));
         its.it_interval.tv_sec = (time_t)every_seconds;
         its.it_interval.tv_nsec = (long)((every_seconds - (double)(time_t)every_seconds) * 1e9);
         its.it_value = its.it_interval;
         if (timer_settime(timer, 0, &its, NULL) != 0)
-            tl_die(TL_EXIT_SOFTWARE, "cannot start the every_seconds timer: %s", strerror(errno));
+            tl_die(TL_EXIT_SOFTWARE, "cannot start the every_seconds timer: %s", tl_strerror(errno));
         own_timers = 1;
     }
 }

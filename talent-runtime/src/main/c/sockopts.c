@@ -20,6 +20,7 @@
  * Codes and values are the format's (contract.h TL_SOPT_*), mapped to this platform's constants by name. */
 #define _GNU_SOURCE 1
 #include "sockopts.h"
+#include "strerror.h"
 #include "xalloc.h"
 
 #include <errno.h>
@@ -153,7 +154,7 @@ int tl_sockopts_read(int fd, int family, int type, unsigned how, tl_ck_sockopts 
     socklen_t len;
     o->n = 0;
     if (fresh < 0) {
-        snprintf(why, nwhy, "its options cannot be compared with a new socket's: socket: %s", strerror(errno));
+        snprintf(why, nwhy, "its options cannot be compared with a new socket's: socket: %s", tl_strerror(errno));
         return -1;
     }
     for (i = 0; i < NOPTIONS; i++) {
@@ -171,7 +172,7 @@ int tl_sockopts_read(int fd, int family, int type, unsigned how, tl_ck_sockopts 
                            : !(how & (op->code == TL_SOPT_RCVBUF ? TL_SOCKOPTS_RCVBUF_SET : TL_SOCKOPTS_SNDBUF_SET)))
                 continue;
             if (get(fd, op, &a, &b) != 0) {
-                snprintf(why, nwhy, "option %s cannot be read: %s", op->label, strerror(errno));
+                snprintf(why, nwhy, "option %s cannot be read: %s", op->label, tl_strerror(errno));
                 close(fresh);
                 return -1;
             }
@@ -191,7 +192,7 @@ int tl_sockopts_read(int fd, int family, int type, unsigned how, tl_ck_sockopts 
         if (r != 0 && rf2 != 0)
             continue;               /* neither reports it (a platform without it): nothing was changed */
         if (r != 0) {
-            snprintf(why, nwhy, "option %s cannot be read: %s", op->label, strerror(errno));
+            snprintf(why, nwhy, "option %s cannot be read: %s", op->label, tl_strerror(errno));
             close(fresh);
             return -1;
         }
@@ -450,7 +451,7 @@ int tl_sockopts_apply(int s, const tl_ck_sockopts *o, char *why, size_t nwhy)
                 r = setsockopt(s, op->level, op->name, &v, sizeof v);
             }
             if (r != 0) {
-                snprintf(why, nwhy, "%s (%ld, %ld): %s", op->label, (long)o->opt[i].a, (long)o->opt[i].b, strerror(errno));
+                snprintf(why, nwhy, "%s (%ld, %ld): %s", op->label, (long)o->opt[i].a, (long)o->opt[i].b, tl_strerror(errno));
                 return -1;
             }
         }

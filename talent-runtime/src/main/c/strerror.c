@@ -8,15 +8,13 @@
 #include <stdio.h>
 #include <string.h>
 
-#include "contract.h"
-#include "foreign.h"
 #include "strerror_texts.h"
 
 #define TL_COUNT(a) (sizeof(a) / sizeof((a)[0]))
-/* "Unknown error ", "Unknown signal " or "Real-time signal " and an int, written here, then copied into the runtime's
- * carried buffer (foreign.c's "<libc>:strerror" and "<libc>:strsignal"): a pointer the program keeps to it across a
- * stop points to the same text after it */
-static char unknown_error[TL_UNKNOWN_TEXT_MAX], unknown_signal[TL_UNKNOWN_TEXT_MAX];
+/* "Unknown error ", "Unknown signal " or "Real-time signal " and an int: the program's (strerror.h), and
+ * tl_strerror's own */
+struct tl_unknown_texts tl_unknown_texts;
+static char unknown_own[TL_UNKNOWN_TEXT_MAX];
 
 /* The constant text of e, or NULL */
 static const char *error_text(int e)
@@ -36,16 +34,29 @@ static const char *signal_text(int sig)
     return tl_signal_texts[sig];
 }
 
-__attribute__((weak)) char *__wrap_strerror(int e)
+/* e's text, "Unknown error N" written into buf when it has none */
+static char *text_or_unknown(int e, char *buf, size_t n)
 {
     int saved = errno;
     const char *t = error_text(e);
     if (t == NULL) {
-        snprintf(unknown_error, sizeof unknown_error, "%s%d", TL_TEXT_UNKNOWN_ERROR, e);
-        t = tl_libc_text_keep(TL_TEXT_STRERROR, unknown_error);
+        /* NULs after the text, as a carried buffer must hold (FORMAT.md) */
+        memset(buf, 0, n);
+        snprintf(buf, n, "%s%d", TL_TEXT_UNKNOWN_ERROR, e);
+        t = buf;
     }
     errno = saved;
     return (char *)t;
+}
+
+char *tl_strerror(int e)
+{
+    return text_or_unknown(e, unknown_own, sizeof unknown_own);
+}
+
+__attribute__((weak)) char *__wrap_strerror(int e)
+{
+    return text_or_unknown(e, tl_unknown_texts.error, sizeof tl_unknown_texts.error);
 }
 
 __attribute__((weak)) char *__wrap_strerror_l(int e, void *locale)
@@ -97,11 +108,13 @@ __attribute__((weak)) char *__wrap_strsignal(int sig)
     int saved = errno;
     const char *t = signal_text(sig);
     if (t == NULL) {
+        char *b = tl_unknown_texts.signal;
+        memset(b, 0, sizeof tl_unknown_texts.signal);
         if (sig >= TL_GLIBC_SIGRTMIN && sig <= TL_GLIBC_SIGRTMAX)
-            snprintf(unknown_signal, sizeof unknown_signal, "%s%d", TL_TEXT_REALTIME_SIGNAL, sig - TL_GLIBC_SIGRTMIN);
+            snprintf(b, sizeof tl_unknown_texts.signal, "%s%d", TL_TEXT_REALTIME_SIGNAL, sig - TL_GLIBC_SIGRTMIN);
         else
-            snprintf(unknown_signal, sizeof unknown_signal, "%s%d", TL_TEXT_UNKNOWN_SIGNAL, sig);
-        t = tl_libc_text_keep(TL_TEXT_STRSIGNAL, unknown_signal);
+            snprintf(b, sizeof tl_unknown_texts.signal, "%s%d", TL_TEXT_UNKNOWN_SIGNAL, sig);
+        t = b;
     }
     errno = saved;
     return (char *)t;

@@ -12,10 +12,25 @@
 #include <stddef.h>
 #include <string.h> /* on glibc, __GLIBC__ */
 
+#include "contract.h"
+
+/* The text of the last unknown number the program's strerror (or strerror_l) and strsignal wrote ("Unknown error N",
+ * "Real-time signal N", "Unknown signal N"; empty before the first), which they return: foreign.c carries them as
+ * "<libc>:strerror" and "<libc>:strsignal", so that a pointer the program keeps to one across a stop sees its text
+ * after it. A byte apart from each other and from any other object (FORMAT.md "Pointers", BOUNDARY). */
+struct tl_unknown_texts {
+    char gap0, error[TL_UNKNOWN_TEXT_MAX], gap1, signal[TL_UNKNOWN_TEXT_MAX], gap2;
+};
+extern struct tl_unknown_texts tl_unknown_texts;
+
 /* glibc's strerror: a constant text, or "Unknown error N" in the runtime's buffer (shared with strerror_l, overwritten
  * by the next call for an unknown number). errno is left as it was. Weak: a program that defines strerror itself
  * keeps its own (ProgramTable's WRAPPED_LIBC_STATE), likewise strsignal and psignal. */
 char *__wrap_strerror(int e);
+/* The runtime's own strerror, for its messages: __wrap_strerror's texts, not wrapped, so a program that defines
+ * strerror itself is not called from the runtime. An unknown number's text is in a buffer of its own (the program's
+ * strerror buffer is left as it was). */
+char *tl_strerror(int e);
 /* glibc's strerror_l: strerror's texts (the C locale's; the locale is not used) */
 char *__wrap_strerror_l(int e, void *locale);
 /* strerror_r as the C library's headers declare it: on glibc (the program asked for _GNU_SOURCE) glibc's GNU form,

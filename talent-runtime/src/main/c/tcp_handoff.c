@@ -4,6 +4,7 @@
 #define _DEFAULT_SOURCE 1
 #include "tcp_handoff.h"
 #include "diag.h"
+#include "strerror.h"
 #include "xalloc.h"
 #include "state.h"
 
@@ -155,7 +156,7 @@ static int connect_talent(char *err, size_t nerr)
     struct timeval tv = {10, 0};
     int s = socket(AF_UNIX, SOCK_STREAM, 0);
     if (s < 0) {
-        snprintf(err, nerr, "cannot hand the connections to talent: socket: %s", strerror(errno));
+        snprintf(err, nerr, "cannot hand the connections to talent: socket: %s", tl_strerror(errno));
         return -1;
     }
     memset(&a, 0, sizeof a);
@@ -164,7 +165,7 @@ static int connect_talent(char *err, size_t nerr)
     setsockopt(s, SOL_SOCKET, SO_RCVTIMEO, &tv, sizeof tv);
     setsockopt(s, SOL_SOCKET, SO_SNDTIMEO, &tv, sizeof tv);
     if (connect(s, (struct sockaddr *)&a, sizeof a) != 0) {
-        snprintf(err, nerr, "cannot hand the connections to talent (%s): %s", sock_path, strerror(errno));
+        snprintf(err, nerr, "cannot hand the connections to talent (%s): %s", sock_path, tl_strerror(errno));
         close(s);
         return -1;
     }
@@ -222,7 +223,7 @@ int tl_tcp_give(const int *fds, size_t n, char *err, size_t nerr)
     cm->cmsg_len = CMSG_LEN(sizeof(int) * n);
     memcpy(CMSG_DATA(cm), fds, sizeof(int) * n);
     if (sendmsg(s, &m, MSG_NOSIGNAL) != (ssize_t)iov.iov_len) {
-        snprintf(err, nerr, "cannot hand the connections to talent: %s", strerror(errno));
+        snprintf(err, nerr, "cannot hand the connections to talent: %s", tl_strerror(errno));
         close(s);
         return -1;
     }
@@ -271,7 +272,7 @@ void tl_tcp_take(const int *fds, size_t n)
         /* the hand-over socket itself must not sit on a number a connection goes to */
         int moved = fcntl(s, F_DUPFD, top + 1);
         if (moved < 0)
-            tl_die(TL_EXIT_DATAERR, "cannot move the hand-over socket: %s", strerror(errno));
+            tl_die(TL_EXIT_DATAERR, "cannot move the hand-over socket: %s", tl_strerror(errno));
         close(s);
         s = moved;
     }
@@ -311,7 +312,7 @@ void tl_tcp_take(const int *fds, size_t n)
             if (got_fds[i] <= top) {
                 int moved = fcntl(got_fds[i], F_DUPFD, top + 1);
                 if (moved < 0)
-                    tl_die(TL_EXIT_DATAERR, "cannot move a received connection: %s", strerror(errno));
+                    tl_die(TL_EXIT_DATAERR, "cannot move a received connection: %s", tl_strerror(errno));
                 close(got_fds[i]);
                 got_fds[i] = moved;
             }
@@ -320,12 +321,12 @@ void tl_tcp_take(const int *fds, size_t n)
         int to = (int)get32(hdr + 8 + 4 * i);
         if (got_fds[i] != to) {
             if (dup2(got_fds[i], to) < 0)
-                tl_die(TL_EXIT_DATAERR, "cannot put the connection at descriptor %d: %s", to, strerror(errno));
+                tl_die(TL_EXIT_DATAERR, "cannot put the connection at descriptor %d: %s", to, tl_strerror(errno));
             close(got_fds[i]);
         }
     }
     if (write(s, "k", 1) != 1)
-        tl_warn("cannot acknowledge the TCP connections to talent: %s", strerror(errno));
+        tl_warn("cannot acknowledge the TCP connections to talent: %s", tl_strerror(errno));
     close(s);
     tl_info("took %lu TCP connections back from talent", (unsigned long)n);
 }

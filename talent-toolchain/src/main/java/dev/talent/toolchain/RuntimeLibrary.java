@@ -59,7 +59,8 @@ public final class RuntimeLibrary {
      * checkpoint by name; mmap64 is glibc's, a wrap of a name nobody references is harmless), and qsort (sort.c sorts
      * in glibc's order on every platform: musl's keeps equal elements in another order), and strerror, strerror_l,
      * strerror_r, __xpg_strerror_r, strsignal and psignal (strerror.c gives glibc's texts on every platform: musl's
-     * differ for most errno values and signals; musl's perror, err/warn and printf's %m reach the wrapped strerror).
+     * differ for most errno values and signals; musl's perror, err/warn and printf's %m reach the wrapped strerror),
+     * and gai_strerror, hstrerror, herror and regerror (errtexts.c: glibc's texts, and regerror's sizes, everywhere).
      * Each exists in glibc and musl, but mmap64 (glibc's) and __xpg_strerror_r (glibc's XSI strerror_r).
      */
     public static final List<String> WRAPPED_OTHER = List.of("atexit", "on_exit", "exit", "at_quick_exit", "rand", "srand", "random",
@@ -68,7 +69,8 @@ public final class RuntimeLibrary {
             "hcreate", "hdestroy", "inet_ntoa", "l64a", "ether_ntoa", "ecvt", "fcvt", "ether_aton", "tmpnam", "localeconv",
             "getpwnam", "getpwuid", "getpwent", "getgrnam", "getgrgid", "getgrent", "getprotobyname", "getprotobynumber", "getprotoent", "getservbyname", "getservbyport", "getservent",
             "gethostbyname", "gethostbyaddr", "gethostent", "getnetbyname", "getnetbyaddr", "getnetent", "ptsname", "mmap", "mmap64",
-            "munmap", "mremap", "qsort", "strerror", "strerror_l", "strerror_r", "__xpg_strerror_r", "strsignal", "psignal");
+            "munmap", "mremap", "qsort", "strerror", "strerror_l", "strerror_r", "__xpg_strerror_r", "strsignal", "psignal",
+            "gai_strerror", "hstrerror", "herror", "regerror");
     /** The runtime's own library needs, placed after libtalent.a on the link line: libm, the wrapping. */
     public static final List<String> LINK_FLAGS = List.of("-lm", "-Wl,"
             + String.join(",", Stream.concat(WRAPPED_ALLOCATOR.stream(), WRAPPED_OTHER.stream())

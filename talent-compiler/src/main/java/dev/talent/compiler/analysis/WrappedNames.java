@@ -28,7 +28,7 @@ public final class WrappedNames {
             "getpwent", "getgrnam", "getgrgid", "getgrent", "getprotobyname", "getprotobynumber", "getprotoent", "getservbyname", "getservbyport", "getservent",
             "gethostbyname", "gethostbyaddr", "gethostent", "getnetbyname", "getnetbyaddr", "getnetent", "ptsname", "mmap",
             "mmap64", "munmap", "mremap", "qsort", "strerror", "strerror_l", "strerror_r", "__xpg_strerror_r", "strsignal",
-            "psignal");
+            "psignal", "gai_strerror", "hstrerror", "herror", "regerror");
 
     /** Wrapped functions whose static result the runtime keeps in carried storage (foreign.c): never the program's own. */
     static final Set<String> KEPT_RESULTS = Set.of("inet_ntoa", "l64a", "ether_ntoa", "ecvt", "fcvt", "ether_aton",

@@ -110,7 +110,7 @@ public final class ProgramTable {
     /**
      * The C library functions whose state the runtime carries (libc_state.c, exit_handlers.c's on_exit, which
      * portable code defines itself where the C library lacks it; the link wraps each: RuntimeLibrary's WRAPPED_OTHER),
-     * and those the runtime gives glibc's behaviour on every platform (sort.c's qsort, strerror.c's texts; not
+     * and those the runtime gives glibc's behaviour on every platform (sort.c's qsort, strerror.c's and errtexts.c's texts; not
      * strerror_r, whose form depends on the C library's headers: a program's own is refused, WrappedNames):
      * name, then the C return type, parameters and arguments of its wrapper.
      */
@@ -147,6 +147,11 @@ public final class ProgramTable {
             java.util.Map.entry("strerror_l", List.of("char *", "int e, void *l", "e, l")),
             java.util.Map.entry("strsignal", List.of("char *", "int s", "s")),
             java.util.Map.entry("psignal", List.of("void", "int s, const char *m", "s, m")),
+            java.util.Map.entry("gai_strerror", List.of("const char *", "int e", "e")),
+            java.util.Map.entry("hstrerror", List.of("const char *", "int e", "e")),
+            java.util.Map.entry("herror", List.of("void", "const char *s", "s")),
+            java.util.Map.entry("regerror", List.of("__SIZE_TYPE__", "int e, const void *r, char *b, __SIZE_TYPE__ n",
+                    "e, r, b, n")),
             java.util.Map.entry("getopt", List.of("int", "int c, char *const *v, const char *o", "c, v, o")),
             java.util.Map.entry("getopt_long", List.of("int",
                     "int c, char *const *v, const char *o, const struct option *l, int *i", "c, v, o, l, i")),

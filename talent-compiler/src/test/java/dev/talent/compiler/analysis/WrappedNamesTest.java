@@ -75,7 +75,8 @@ class WrappedNamesTest {
     @Test
     void theLinkWrapsEveryFunctionThatGivesAnErrorText() {
         assertThat(RuntimeLibrary.LINK_FLAGS.get(1).split(",")).contains("--wrap=strerror", "--wrap=strerror_l",
-                "--wrap=strerror_r", "--wrap=__xpg_strerror_r", "--wrap=strsignal", "--wrap=psignal");
+                "--wrap=strerror_r", "--wrap=__xpg_strerror_r", "--wrap=strsignal", "--wrap=psignal", "--wrap=gai_strerror",
+                "--wrap=hstrerror", "--wrap=herror", "--wrap=regerror");
     }
 
     /** strerror_r's form depends on the C library's headers (GNU or XSI): a program's own is refused, naming it. */

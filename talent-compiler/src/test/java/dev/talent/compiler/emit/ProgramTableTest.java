@@ -187,4 +187,22 @@ class ProgramTableTest {
                 .contains("void __wrap_psignal(int s, const char *m) { __real_psignal(s, m); }\n")
                 .doesNotContain("__wrap_strsignal").doesNotContain("__wrap_strerror_r");
     }
+
+    /** Likewise a program's own regerror and herror (errtexts.c gives glibc's texts): the wrapper calls the program's. */
+    @Test
+    void aProgramsOwnRegerrorAndHerrorAreCalledThroughTheWrapper() throws Exception {
+        CompileResult r = CProgram.in(dir)
+                .file("a.c", """
+                        #include <stddef.h>
+                        size_t regerror(int e, const void *p, char *b, size_t n) { (void)p; (void)b; (void)n; return (size_t)e; }
+                        void herror(const char *s) { (void)s; }
+                        int main(void) { herror(0); return (int)regerror(0, 0, 0, 0); }
+                        """)
+                .compile();
+        String t = Files.readString(r.programTable());
+        assertThat(t).contains("__SIZE_TYPE__ __wrap_regerror(int e, const void *r, char *b, __SIZE_TYPE__ n) {"
+                        + " return __real_regerror(e, r, b, n); }\n")
+                .contains("void __wrap_herror(const char *s) { __real_herror(s); }\n")
+                .doesNotContain("__wrap_gai_strerror").doesNotContain("__wrap_hstrerror");
+    }
 }
