@@ -132,9 +132,9 @@ class HeapDirtyTrackingIT {
                 "TALENT_DIRTY", "verify", "TALENT_VERBOSE", "1", "ROUNDS", "1", "STOP", "1"), null);
         assertThat(first.rc()).as(first.err()).isEqualTo(75);
         String err = first.err();
+        // where a block's mapping was replaced inside a tracked range (where the kernel puts the moved and new mappings
+        // varies from run to run), that range alone is dropped ("no longer tracked" at -v), not the tracking
         assertThat(err).doesNotContain("failed").doesNotContain("dirty tracking off").contains("against pre-000004.tck");
-        // a block's mapping replaced since it was registered: that range alone is dropped, not the tracking
-        assertThat(err).containsPattern("dirty tracking: 0x[0-9a-f]+-0x[0-9a-f]+ no longer tracked \\(PAGEMAP_SCAN: ");
         for (int round = 3; round <= 4; round++) {
             assertThat(err).contains("pre-copy round " + round + ": dirty tracking verified");
             // keep's 256 chunks, of which 6 pages were written: the heap's blocks are tracked in a round's child too
