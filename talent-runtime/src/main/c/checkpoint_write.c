@@ -545,10 +545,11 @@ int tl_checkpoint_write(const tl_write_request *req, tl_write_result *res)
     tl_value_hooks.stream_index = tl_files_stream_index;
     tl_value_hooks.heap_object = tl_heap_object;
     tl_value_hooks.heap_start_after = tl_heap_start_after;
-    /* large arrays of globals and frames are encoded as the file is written (stream_section); the program does
-     * not run between encoding and writing */
+    /* large arrays of globals, frames and heap blocks are encoded as the file is written (stream_section); the
+     * program does not run between encoding and writing */
     glob.refer = 1;
     fram.refer = 1;
+    heap.refer = 1;
     res->refused = 0;
     tl_refusal_clear();
     tl_regex_checkpoint_begin();

@@ -9,6 +9,7 @@
 #include "strerror.h"
 #include "xalloc.h"
 #include "bulk.h"
+#include "heap_track.h"
 
 #include <errno.h>
 #include <fcntl.h>
@@ -185,6 +186,18 @@ static int scan_range(int pm, range *r, uint32_t stamp)
     return 0;
 }
 
+/* Forgets tracked range i: its pages are no longer vouched for (pages_clean finds no range for them, so their chunks
+ * are compared), and the range may be registered again later as a new one (track_span). */
+static void drop_range(unsigned i)
+{
+    free(ranges[i].stamp);
+    ranges[i] = ranges[nranges - 1];
+    nranges--;
+}
+
+/* Every tracked range read, each with the stamp. A range the kernel cannot scan (PM_SCAN_CHECK_WPASYNC: a mapping
+ * in it was replaced since it was registered, by free + malloc of a heap block, realloc or mremap moving it, brk
+ * shrinking and growing) is dropped alone: its chunks are compared from now on, the other ranges stay tracked. */
 static int scan_all(uint32_t stamp)
 {
     unsigned i;
@@ -202,14 +215,22 @@ static int scan_all(uint32_t stamp)
         give_up("dirty tracking off: /proc/self/pagemap%s: %s", "", errno);
         return -1;
     }
-    for (i = 0; i < nranges; i++)
+    for (i = 0; i < nranges;)
         if (scan_range(pm, &ranges[i], stamp) != 0) {
             int e = errno;
+            if (e == EPERM || e == ENOENT || e == EFAULT || e == ERANGE) {
+                /* that mapping only: what the scan stamped before failing goes with the range */
+                tl_info("dirty tracking: %#lx-%#lx no longer tracked (PAGEMAP_SCAN: %s: a mapping in it was replaced); "
+                        "its chunks are compared", (unsigned long)ranges[i].start, (unsigned long)ranges[i].end,
+                        strerror(e));
+                drop_range(i);
+                continue;
+            }
             close(pm);
-            give_up("dirty tracking off: PAGEMAP_SCAN%s: %s", " (a tracked mapping was replaced, or no kernel support)",
-                    e);
+            give_up("dirty tracking off: PAGEMAP_SCAN%s: %s", " (no kernel support)", e);
             return -1;
-        }
+        } else
+            i++;
     close(pm);
     return 0;
 }
@@ -315,13 +336,20 @@ static void track_record(const record *rc, unsigned round)
 }
 
 /* Before a round with no record to go by (the first of the process, or one after a failed round): the program's
- * globals large enough to be referred to (bulk.h), so that the next round's child finds their pages unwritten since
- * this fork where the program did not write them, instead of every page counted as written. Which of them the
- * checkpoint refers to, and where, is still only what the record of this round says (tl_dirty_clean). */
+ * globals and live heap blocks large enough to be referred to (bulk.h), so that the next round's child finds their
+ * pages unwritten since this fork where the program did not write them, instead of every page counted as written.
+ * Which of them the checkpoint refers to, and where, is still only what the record of this round says
+ * (tl_dirty_clean). */
 static void track_globals(unsigned round)
 {
     const talent_program *pg = &talent_the_program;
     unsigned u, g;
+    uint32_t i;
+    for (i = 0; i < tl_heap_nlive && !broken && nranges < MAX_RANGES; i++) {
+        const tl_hdr *h = tl_heap_live[i];
+        if (tl_hdr_size(h) >= TL_BULK_REFER_MIN)
+            track_span(tl_hdr_addr(h), tl_hdr_size(h), round);
+    }
     for (u = 0; u < pg->nunits && !broken; u++)
         for (g = 0; g < pg->units[u]->nglobals && !broken; g++) {
             const talent_global *gl = &pg->units[u]->globals[g];
@@ -576,10 +604,11 @@ int tl_dirty_clean(const char *tag, size_t at, const void *src, unsigned size, s
         return 0;
     if (strlen(tag) < 4)
         return 0;
-    /* In a round's child only the program's globals: their memory is the parent's as it was at the fork, which
-     * the stamps describe. The arrays of frames are copies the child made after the fork (frames.c), possibly at
-     * the very addresses the base's record lists, written where no tracking sees it. */
-    if (round_armed && memcmp(tag, "GLOB", 4) != 0)
+    /* In a round's child only the program's globals and heap blocks: their memory is the parent's as it was at the
+     * fork, which the stamps describe (a heap block the section refers to is live in that memory, so nothing the
+     * child allocated since lies in it). The arrays of frames are copies the child made after the fork (frames.c),
+     * possibly at the very addresses the base's record lists, written where no tracking sees it. */
+    if (round_armed && memcmp(tag, "GLOB", 4) != 0 && memcmp(tag, "HEAP", 4) != 0)
         return 0;
     /* the first section of that tag, as delta.c's base_section finds it */
     for (s = 0; !sc && s < rc->nsec; s++)

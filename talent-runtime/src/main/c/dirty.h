@@ -7,9 +7,10 @@
  * lists the written ones and protects them again in one step. Each round's child records where it put the large
  * arrays it referred to (section, offset, address, element size and count) and the CRC32C of every 4 KiB chunk of
  * those sections, in memory it shares with the parent; the parent registers those arrays before the next round's
- * fork. Where anything is unavailable or fails (no userfaultfd, qemu-user, seccomp, a range the kernel refuses, a
- * mapping replaced since), tracking is off and the stop compares every chunk: a chunk is only ever called clean
- * when every page it was encoded from is known to be unwritten since the base round's fork.
+ * fork. Where anything is unavailable or fails (no userfaultfd, qemu-user, seccomp, a range the kernel refuses),
+ * tracking is off and the stop compares every chunk; a range in which a mapping was replaced since (a heap block
+ * freed and allocated again, moved by realloc or mremap) is dropped alone. A chunk is only ever called clean when
+ * every page it was encoded from is known to be unwritten since the base round's fork.
  */
 #ifndef TALENT_DIRTY_H
 #define TALENT_DIRTY_H
