@@ -232,6 +232,55 @@ class HostNetworkHandshakesIT {
         assertThat(nftTables()).as("no table dropping handshakes left").doesNotContain("talent_syn_");
     }
 
+    /**
+     * talent run ended by SIGTERM in the middle of a move, while its table drops new handshakes to the server's port:
+     * its shutdown removes the table (and the program with its containers), before any other talent process starts.
+     * Passed before too (and without HostSynDrop's shutdown hook): the program's end, which the container host's hook
+     * brings, ends the move, whose end removes the table while the JVM still shuts down; the hook makes that
+     * removal not depend on the move's thread getting there before the JVM halts.
+     */
+    @Test
+    @Timeout(value = 8, unit = TimeUnit.MINUTES)
+    void aRunEndedBySigtermInTheMiddleOfAMoveRemovesItsTable() throws Exception {
+        String app = "synterm-" + ProcessHandle.current().pid();
+        Path state = root.resolve("synterm-state");
+        ItPaths.deleteRecursively(state);
+        int port = freePort();
+        InetSocketAddress at = new InetSocketAddress(InetAddress.ofLiteral("127.0.0.1"), port);
+        Process run = new ProcessBuilder(TalentCli.get().commandLine(List.of("run", "--name", app, "--platforms",
+                "x86_64,s390x", "--state-dir", state.toString(), program.toString(), "--", Integer.toString(port))))
+                .directory(root.toFile()).redirectInput(ProcessBuilder.Redirect.from(Path.of("/dev/null").toFile()))
+                .redirectOutput(root.resolve("synterm.stdout").toFile())
+                .redirectError(root.resolve("synterm.stderr").toFile()).start();
+        Process migrate = null;
+        try {
+            awaitStatus(app);
+            try (var served = new Socket()) {
+                served.connect(at, 30_000);
+                served.setSoTimeout(30_000);
+                served.getOutputStream().write("c-1\n".getBytes(StandardCharsets.US_ASCII));
+                assertThat(reader(served).readLine()).isEqualTo("1 c-1");
+                migrate = new ProcessBuilder(TalentCli.get().commandLine(List.of("migrate", app, "--to", "s390x")))
+                        .directory(root.toFile()).redirectInput(ProcessBuilder.Redirect.from(Path.of("/dev/null").toFile()))
+                        .redirectOutput(root.resolve("synterm-migrate.out").toFile())
+                        .redirectErrorStream(true).start();
+                String table = awaitSynTable(Duration.ofMinutes(1));
+                run.destroy(); // SIGTERM
+                assertThat(run.waitFor(1, TimeUnit.MINUTES)).as("talent run ends").isTrue();
+                assertThat(nftTables()).as("the tables once talent run ended").doesNotContain(table);
+            }
+            assertThat(migrate.waitFor(1, TimeUnit.MINUTES)).as("talent migrate ends with the run").isTrue();
+        } finally {
+            for (Process p : java.util.Arrays.asList(run, migrate)) {
+                if (p != null && p.isAlive()) {
+                    p.destroy();
+                    if (!p.waitFor(60, TimeUnit.SECONDS)) p.destroyForcibly();
+                }
+            }
+        }
+        assertThat(nftTables()).as("no table dropping handshakes left").doesNotContain("talent_syn_");
+    }
+
     /** {@code nft list tables}' output. */
     private String nftTables() {
         ProcessResult r = Processes.run(List.of("nft", "list", "tables"), root, Duration.ofSeconds(30));
