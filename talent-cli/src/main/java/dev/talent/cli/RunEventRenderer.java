@@ -41,6 +41,7 @@ final class RunEventRenderer {
             case RunEvent.Migrated m -> quiet ? null : MigrationLine.of(m.record());
             case RunEvent.MigrationFailed f -> MigrationLine.of(f.record());
             case RunEvent.Warning w -> "warning: " + SafeText.escape(w.message());
+            case RunEvent.LeftoverRemoved l -> "removed " + SafeText.escape(l.what()) + ": " + SafeText.escape(l.why());
             case RunEvent.AlertHandled a -> "alert " + SafeText.escape(a.tag()) + ": " + switch (a.action()) {
                 case "moved" -> "moved from " + a.from() + " to " + a.to();
                 case "unaffected" -> "runs on " + a.from() + ", which does not carry it; its platforms are quarantined";

@@ -39,4 +39,11 @@ class RunEventRendererTest {
         assertThat(render(false, true, done)).isEmpty();
         assertThat(render(false, true, new RunEvent.Copying(1, 0, false))).isEqualTo("\rtalent run: copying the working directory: 1 file, 0 MB");
     }
+
+    @Test
+    void aRemovedLeftoverIsSaidEvenWhenQuietItsTextEscaped() {
+        RunEvent removed = new RunEvent.LeftoverRemoved("the nft table talent_syn_1_2_3", "its talent process 1\u001b[2J no longer runs");
+        assertThat(render(true, false, removed)).isEqualTo("talent run: removed the nft table talent_syn_1_2_3: its talent process 1"
+                + dev.talent.format.SafeText.escape("\u001b[2J") + " no longer runs\n");
+    }
 }

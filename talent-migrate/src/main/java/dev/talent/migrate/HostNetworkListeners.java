@@ -53,7 +53,7 @@ final class HostNetworkListeners implements ConnectionCarrier {
         if (listeners.isEmpty()) return;
         try {
             synchronized (this) {
-                if (drop == null) drop = HostSynDrop.install("talent_syn_" + pid, listeners);
+                if (drop == null) drop = HostSynDrop.install(HostSynDrop.tableFor(pid), listeners);
             }
         } catch (ContainerException e) {
             throw new IOException(e.getMessage(), e);

@@ -4,6 +4,7 @@ import dev.talent.container.Container;
 import dev.talent.container.ContainerException;
 import dev.talent.container.ContainerHost;
 import dev.talent.container.ContainerSpec;
+import dev.talent.container.HostSynDrop;
 import dev.talent.container.Signals;
 import dev.talent.env.ChangeJournal;
 import dev.talent.env.SyncReport;
@@ -302,6 +303,23 @@ public final class Orchestrator implements ControlHandler {
         }
     }
 
+    /**
+     * A talent process killed in the middle of a move of a program on the host's network (SIGKILL, a crash, the OOM
+     * killer) leaves the nft table that dropped new connections to the program's ports, and those ports would drop
+     * every new client for good: each run removes what processes that no longer run left (HostSynDrop#removeLeftovers),
+     * whichever app they moved, and says so.
+     */
+    private void removeLeftoverSynDrops() throws InterruptedException {
+        try {
+            for (HostSynDrop.Leftover l : HostSynDrop.removeLeftovers()) {
+                listener.accept(new RunEvent.LeftoverRemoved("the nft table " + l.table()
+                        + " that dropped new connections to a program's ports during a move", l.why()));
+            }
+        } catch (ContainerException e) {
+            listener.accept(new RunEvent.Warning(e.getMessage()));
+        }
+    }
+
     private void mirrorHomeOnInterrupt() {
         Running r = current;
         if (finished || r == null) return;
@@ -325,6 +343,7 @@ public final class Orchestrator implements ControlHandler {
         }
         // the downtime's Java path (reader, tag, signature, hand-over) loaded and compiled while the program starts
         CompletableFuture<java.time.Duration> _ = WarmUp.start();
+        removeLeftoverSynDrops();
         Files.createDirectories(request.stateDir());
         runState = RunState.lock(request.stateDir());
         boolean killedRunLeft = Files.exists(request.stateDir().resolve(RunState.RUN_FILE), LinkOption.NOFOLLOW_LINKS);

@@ -31,6 +31,13 @@ public sealed interface RunEvent {
     /** Something went wrong that did not stop the program (a failed pre-sync, a failed preparation). */
     record Warning(String message) implements RunEvent {}
 
+    /**
+     * Something a talent process that no longer runs left on this machine was removed at this run's start:
+     * {@code what} (e.g. the nftables table that dropped new connections to a program's ports during a move),
+     * {@code why} (how it was told to be left over).
+     */
+    record LeftoverRemoved(String what, String why) implements RunEvent {}
+
     /** An alert concerned this app: what it did ({@code moved}, {@code failed}, {@code stuck}, {@code unaffected}). */
     record AlertHandled(String tag, String reason, String action, String from, String to) implements RunEvent {}
 
