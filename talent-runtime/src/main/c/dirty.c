@@ -222,7 +222,7 @@ static int scan_all(uint32_t stamp)
                 /* that mapping only: what the scan stamped before failing goes with the range */
                 tl_info("dirty tracking: %#lx-%#lx no longer tracked (PAGEMAP_SCAN: %s: a mapping in it was replaced); "
                         "its chunks are compared", (unsigned long)ranges[i].start, (unsigned long)ranges[i].end,
-                        strerror(e));
+                        tl_strerror(e));
                 drop_range(i);
                 continue;
             }

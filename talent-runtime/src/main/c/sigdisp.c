@@ -100,8 +100,7 @@ static int urg_changed(void)
 
 static const char *sig_name(int sig)
 {
-    const char *s = strsignal(sig);
-    return s ? s : "?";
+    return tl_strsignal(sig);
 }
 
 /* The signals the program blocked (the global TL_SIGMASK_KEY): talent's portable set (sigtypes.h) in a struct of one

@@ -14,7 +14,7 @@
 /* "Unknown error ", "Unknown signal " or "Real-time signal " and an int: the program's (strerror.h), and
  * tl_strerror's own */
 struct tl_unknown_texts tl_unknown_texts;
-static char unknown_own[TL_UNKNOWN_TEXT_MAX];
+static char unknown_own[TL_UNKNOWN_TEXT_MAX], unknown_own_signal[TL_UNKNOWN_TEXT_MAX];
 
 /* The constant text of e, or NULL */
 static const char *error_text(int e)
@@ -103,21 +103,32 @@ __attribute__((weak)) int __wrap_strerror_r(int e, char *buf, size_t n)
 }
 #endif
 
-__attribute__((weak)) char *__wrap_strsignal(int sig)
+/* sig's text, "Real-time signal N" or "Unknown signal N" written into buf (of TL_UNKNOWN_TEXT_MAX) when it has none */
+static char *signal_or_unknown(int sig, char *buf)
 {
     int saved = errno;
     const char *t = signal_text(sig);
     if (t == NULL) {
-        char *b = tl_unknown_texts.signal;
-        memset(b, 0, sizeof tl_unknown_texts.signal);
+        /* NULs after the text, as a carried buffer must hold (FORMAT.md) */
+        memset(buf, 0, TL_UNKNOWN_TEXT_MAX);
         if (sig >= TL_GLIBC_SIGRTMIN && sig <= TL_GLIBC_SIGRTMAX)
-            snprintf(b, sizeof tl_unknown_texts.signal, "%s%d", TL_TEXT_REALTIME_SIGNAL, sig - TL_GLIBC_SIGRTMIN);
+            snprintf(buf, TL_UNKNOWN_TEXT_MAX, "%s%d", TL_TEXT_REALTIME_SIGNAL, sig - TL_GLIBC_SIGRTMIN);
         else
-            snprintf(b, sizeof tl_unknown_texts.signal, "%s%d", TL_TEXT_UNKNOWN_SIGNAL, sig);
-        t = b;
+            snprintf(buf, TL_UNKNOWN_TEXT_MAX, "%s%d", TL_TEXT_UNKNOWN_SIGNAL, sig);
+        t = buf;
     }
     errno = saved;
     return (char *)t;
+}
+
+const char *tl_strsignal(int sig)
+{
+    return signal_or_unknown(sig, unknown_own_signal);
+}
+
+__attribute__((weak)) char *__wrap_strsignal(int sig)
+{
+    return signal_or_unknown(sig, tl_unknown_texts.signal);
 }
 
 __attribute__((weak)) void __wrap_psignal(int sig, const char *s)

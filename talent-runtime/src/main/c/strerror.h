@@ -31,6 +31,9 @@ char *__wrap_strerror(int e);
  * strerror itself is not called from the runtime. An unknown number's text is in a buffer of its own (the program's
  * strerror buffer is left as it was). */
 char *tl_strerror(int e);
+/* The runtime's own strsignal, for its messages: strsignal's texts, an unknown number's in a buffer of its own (the
+ * program's strsignal and its kept text are not touched) */
+const char *tl_strsignal(int sig);
 /* glibc's strerror_l: strerror's texts (the C locale's; the locale is not used) */
 char *__wrap_strerror_l(int e, void *locale);
 /* strerror_r as the C library's headers declare it: on glibc (the program asked for _GNU_SOURCE) glibc's GNU form,
