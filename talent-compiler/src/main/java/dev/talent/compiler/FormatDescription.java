@@ -27,7 +27,6 @@ final class FormatDescription {
             Pattern.compile("static const talent_type (talent_td_\\d+)(?: __attribute__\\(\\(unused\\)\\))? = (.*);");
     private static final Pattern ARRAY_START = Pattern.compile("static const (\\w+) (\\w+)\\[\\] = \\{");
     private static final Pattern REF = Pattern.compile("talent_td_\\d+(?:_fields)?");
-    private static final Pattern STRING = Pattern.compile("\"((?:[^\"\\\\]|\\\\.)*)\"");
     private static final Pattern POSITION = Pattern.compile("\"[^\"]*:\\d+:\\d+\"");
 
     private static final Pattern FIELD_ROW = Pattern.compile("TALENT_(?:BIT)?FIELD\\((?:[^,]*, )?(\\w+), &?(talent_td_\\d+)");
@@ -177,9 +176,20 @@ final class FormatDescription {
         return sb.append(" }").toString();
     }
 
-    private static String firstString(String s) {
-        Matcher m = STRING.matcher(s);
-        return m.find() ? m.group(1) : null;
+    /**
+     * The contents of the first C string literal in {@code s}, escapes kept, or null. A scan, not a regular
+     * expression: java.util.regex recurses once per character of a repeated group, and a long literal in a table
+     * row (a global's initial text, a type spelling) overflowed the stack.
+     */
+    static String firstString(String s) {
+        int open = s.indexOf('"');
+        if (open < 0) return null;
+        for (int i = open + 1; i < s.length(); i++) {
+            char c = s.charAt(i);
+            if (c == '\\') i++;
+            else if (c == '"') return s.substring(open + 1, i);
+        }
+        return null;
     }
 
     private static String expand(String ref, Map<String, String> defs, Map<String, String> memo, Set<String> visiting) {

@@ -156,6 +156,32 @@ class PerIsaPreprocessingTest {
     }
 
     @Test
+    void aLongHelpTextInATextThatDiffersPerIsaIsDescribed() throws IOException {
+        // as pdlzip 1.12's show_help: printf of 3,000 characters in adjacent literals, in a program whose text
+        // differs per ISA (SIZE_MAX / ULONG_MAX tests); the literal is a row of the unit's tables, and the
+        // description of those tables read it with a regular expression that overflowed the stack
+        String help = "  -x, --example                   a line of a help text with a \\\"quote\\\"\\n".repeat(400);
+        CompileResult r = CProgram.in(dir).file("m.c", """
+                #include <stdio.h>
+                #include <limits.h>
+                #if ULONG_MAX == 0xffffffffffffffffUL
+                static unsigned long long acc = 1;
+                #else
+                static unsigned long long acc = 2;
+                #endif
+                int main(void) {
+                  printf("%s");
+                  for (int i = 0; i < 100; i++) acc = acc * 31 + (unsigned)i;
+                  printf("%%llu\\n", acc);
+                  return 0;
+                }
+                """.formatted(help)).compile();
+        assertThat(r.byIsa()).hasSize(5);
+        assertThat(r.forIsa("i686").fingerprint()).isEqualTo(r.forIsa("x86_64").fingerprint());
+        assertThat(text(r.forIsa("x86_64").instrumentedSources().getFirst())).contains("a help text with");
+    }
+
+    @Test
     void theFastPathKeepsOneTextWhenNothingDependsOnTheIsa() {
         CompileResult r = CProgram.in(dir).file("m.c", """
                 #include <limits.h>

@@ -176,7 +176,7 @@ public final class StaticsHoisting {
 
     private static String textOf(TranslationUnit tu, Node stmt) {
         String text = tu.text();
-        return LITERAL.matcher(text.substring(stmt.begin().offset(), Ast.statementEnd(text, stmt))).replaceAll("\"\"");
+        return blankLiterals(text.substring(stmt.begin().offset(), Ast.statementEnd(text, stmt)), false);
     }
 
     /**
@@ -195,7 +195,42 @@ public final class StaticsHoisting {
         return names;
     }
 
-    private static final Pattern LITERAL = Pattern.compile("\"(?:[^\"\\\\]|\\\\.)*\"|'(?:[^'\\\\]|\\\\.)*'");
+    /**
+     * {@code text} with its string and character literals emptied to {@code ""}, or with their contents
+     * blanked to spaces when {@code keepLength}, so that offsets stay those of the text. A scan, not a regular
+     * expression: java.util.regex recurses once per character of a repeated group, and a function-local
+     * {@code static const char help[] = "..."} of a few thousand characters overflowed the stack.
+     */
+    static String blankLiterals(String text, boolean keepLength) {
+        StringBuilder out = new StringBuilder(text.length());
+        int i = 0;
+        while (i < text.length()) {
+            char q = text.charAt(i);
+            int end = q == '"' || q == '\'' ? literalEnd(text, i) : -1;
+            if (end < 0) {
+                out.append(q);
+                i++;
+                continue;
+            }
+            // either kind of literal becomes a string one, as before
+            out.append('"');
+            if (keepLength) out.repeat(' ', end - i - 1);
+            out.append('"');
+            i = end + 1;
+        }
+        return out.toString();
+    }
+
+    /** The index of the quote closing the literal opened at {@code open} (escapes skipped), or -1. */
+    private static int literalEnd(String text, int open) {
+        char q = text.charAt(open);
+        for (int i = open + 1; i < text.length(); i++) {
+            char c = text.charAt(i);
+            if (c == '\\') i++;
+            else if (c == q) return i;
+        }
+        return -1;
+    }
 
     /**
      * The first identifier of the declaration's text that is one of {@code locals}, or null: outside string and
@@ -211,8 +246,7 @@ public final class StaticsHoisting {
             if (d.is("FieldDecl") && !d.loc().inMacro() && d.loc().offset() >= begin) members.add(d.loc().offset() - begin);
         });
         // literals blanked to their own length, so that offsets stay those of the text
-        String decl = LITERAL.matcher(text.substring(begin, Ast.statementEnd(text, declStmt)))
-                .replaceAll(r -> "\"" + " ".repeat(Math.max(0, r.group().length() - 2)) + "\"");
+        String decl = blankLiterals(text.substring(begin, Ast.statementEnd(text, declStmt)), true);
         // and preprocessor lines (gperf's #line 10 "words.list" between a table's elements), which name nothing
         decl = PREPROCESSOR_LINE.matcher(decl).replaceAll(r -> r.group().replaceAll("[^\n]", " "));
         Matcher m = IDENTIFIER.matcher(decl);

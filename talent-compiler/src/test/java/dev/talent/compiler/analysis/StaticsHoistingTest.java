@@ -251,4 +251,26 @@ class StaticsHoistingTest {
         assertThat(unit.diags().all()).isEmpty();
         assertThat(unit.statics()).hasSize(1);
     }
+
+    /**
+     * A help text of a few thousand characters as a function-local static (with a quote, escapes and a name of a
+     * local inside): the declaration's literals were blanked with a regular expression that recursed once per
+     * character and overflowed the stack (talent build: internal error).
+     */
+    @Test
+    void aLongLiteralInAFunctionStaticMovesWithIt() {
+        String help = "  -n, --count=N   print N lines; don't \\\"stop\\\" at len\\n".repeat(300);
+        CProgram p = CProgram.in(dir).file("a.c", """
+                #include <stdio.h>
+                static void usage(int len) {
+                  static const char text[] = "%s";
+                  fputs(text + len, stdout);
+                }
+                int main(void) { for (int i = 0; i < 3; i++) usage(i); return 0; }
+                """.formatted(help));
+        String out = p.instrumented("a.c");
+        assertThat(CProgram.originalLines(out).get(1)).startsWith("static const char __talent_s_usage_text[] = \"  -n, --count=N");
+        assertThat(out).contains("fputs(__talent_s_usage_text + len, stdout);");
+        p.compilesWithGcc("a.c");
+    }
 }
