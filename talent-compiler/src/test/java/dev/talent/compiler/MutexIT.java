@@ -132,7 +132,7 @@ int main(void) {
                     if (again == 0) pthread_mutex_unlock(&m);
                     pthread_mutex_unlock(&m);
                     h = h * 7 + work(200 + r);
-                    printf("%d again=%d h=%u\n", r, again, h);
+                    printf("%d again=%d h=%u\\n", r, again, h);
                   }
                   return 0;
                 }
