@@ -307,6 +307,8 @@ static const char *unsuitable(uintptr_t buf, uint64_t n, uintptr_t base, size_t 
         return "its size is 0";
     if (buf < base || off >= size || n > size - off)
         return "it runs past the end of the object it is in";
+    if (type && tl_is_byte_type(tl_innermost_elem(type)))
+        return NULL;        /* bytes throughout: a char array, a heap block of chars */
     if (type && type->size && type->size < size)
         off %= type->size;
     if (type && !in_byte_array(type, off, n, 0))
