@@ -274,16 +274,45 @@ static int heap_block(uintptr_t p, uintptr_t *base, size_t *size, const talent_t
     return 1;
 }
 
+/* 1 when the n bytes at offset off of an object of type t lie in one array of one-byte integers: t itself, or such an
+ * array as an element or a struct's member at any depth (`struct out { int n; char buf[256]; } g;` with g.buf): the
+ * pointer is carried by its path to the member, whose count of chars is the same on every ISA wherever the struct
+ * puts it. Not through a union: which member it carries is chosen at the checkpoint (values.c), the bytes of a char
+ * member may be carried as another's numbers. */
+static int in_byte_array(const talent_type *t, size_t off, uint64_t n, int depth)
+{
+    unsigned f;
+    if (!t || depth > 16 || off >= t->size || n > t->size - off)
+        return 0;
+    if (tl_is_byte_type(tl_innermost_elem(t)))
+        return 1;
+    if (t->kind == TALENT_K_ARRAY)
+        return t->elem && t->elem->size && in_byte_array(t->elem, off % t->elem->size, n, depth + 1);
+    if (t->kind != TALENT_K_STRUCT)
+        return 0;
+    for (f = 0; f < t->nfields; f++)
+        if (!t->fields[f].bit_width && off >= t->fields[f].offset
+            && in_byte_array(t->fields[f].type, off - t->fields[f].offset, n, depth + 1))
+            return 1;
+    return 0;
+}
+
 /* Why n bytes at buf cannot be a carried buffer in the object [base, base + size) of this type (NULL: a heap block
- * untyped where it was allocated), or NULL when they can. */
+ * untyped where it was allocated; a heap block's type is its element's, the block an array of them), or NULL when
+ * they can. */
 static const char *unsuitable(uintptr_t buf, uint64_t n, uintptr_t base, size_t size, const talent_type *type)
 {
+    size_t off = buf - base;
     if (n == 0)
         return "its size is 0";
-    if (buf < base || buf - base >= size || n > size - (buf - base))
+    if (buf < base || off >= size || n > size - off)
         return "it runs past the end of the object it is in";
-    if (type && !tl_is_byte_type(tl_innermost_elem(type)))
-        return "it is in an object that is not an array of char (its size may differ on another ISA)";
+    if (type && tl_is_byte_type(tl_innermost_elem(type)))
+        return NULL;        /* bytes throughout: a char array, a heap block of chars */
+    if (type && type->size && type->size < size)
+        off %= type->size;
+    if (type && !in_byte_array(type, off, n, 0))
+        return "it is not inside an array of char in the object it is in (its size may differ on another ISA)";
     return NULL;
 }
 

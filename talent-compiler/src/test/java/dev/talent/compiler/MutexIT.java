@@ -107,6 +107,39 @@ int main(void) {
         MigratesLikeGcc.chainEqualsGcc(work, chain, exes, stops, plain);
     }
 
+    /**
+     * A pthread_mutexattr_t local of main, which checkpoints before its _init and after its _destroy (refused at build
+     * time before: ThreadAttributesTest): the attribute is not saved, the recursive mutex it made is carried (a
+     * trylock of it while held answers 0 on gcc's run; EBUSY would show a default one).
+     */
+    @Test
+    void anAttributeLocalOfACheckpointingFunctionMigratesLikeGcc() throws Exception {
+        String out = MigratesLikeGcc.checkEveryStop(work, "attr", """
+                #include <pthread.h>
+                #include <stdio.h>
+                static pthread_mutex_t m;
+                static unsigned work(unsigned n) { unsigned h = 0; for (unsigned i = 0; i < n; i++) h = h * 31 + i; return h; }
+                int main(void) {
+                  pthread_mutexattr_t ma;
+                  unsigned h = work(300);
+                  pthread_mutexattr_init(&ma);
+                  pthread_mutexattr_settype(&ma, PTHREAD_MUTEX_RECURSIVE);
+                  pthread_mutex_init(&m, &ma);
+                  pthread_mutexattr_destroy(&ma);
+                  for (int r = 0; r < 8; r++) {
+                    pthread_mutex_lock(&m);
+                    int again = pthread_mutex_trylock(&m);
+                    if (again == 0) pthread_mutex_unlock(&m);
+                    pthread_mutex_unlock(&m);
+                    h = h * 7 + work(200 + r);
+                    printf("%d again=%d h=%u\\n", r, again, h);
+                  }
+                  return 0;
+                }
+                """, 3, 150, 700, 1500);
+        assertThat(out).contains("0 again=0 h=");
+    }
+
     /** A stop inside the set-up, while the function-local mutex and the global one are held: refused by name. */
     @Test
     void aCheckpointWhileAMutexIsLockedIsRefusedByName() throws Exception {

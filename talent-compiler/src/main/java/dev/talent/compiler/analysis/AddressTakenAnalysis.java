@@ -19,6 +19,8 @@ public final class AddressTakenAnalysis {
             // a va_list that is an array on this ISA decays when it is passed on (vfprintf(f, fmt, ap)): that is
             // passing its value, not a pointer the program keeps; &ap is an address all the same
             if (n.is("ImplicitCastExpr") && VaListBrackets.isVaList(Ast.strip(operand).qualType())) return;
+            // an attribute object handed to the threads library, which does not keep its address (ThreadAttributes)
+            if (n.is("UnaryOperator") && ThreadAttributes.libraryCallTaking(n) != null) return;
             Node base = baseVariable(operand);
             if (base != null) {
                 Variable v = FrameVariables.byDeclId(f, Ast.referencedDeclId(base));

@@ -329,7 +329,7 @@ public final class CfgBuilder {
     private void uses(Node e, BitSet use) {
         if (e.is("DeclRefExpr")) {
             Variable v = vars.get(Ast.referencedDeclId(e));
-            if (v != null && !isAssignmentTarget(e) && !isVaStarted(e)) use.set(v.id);
+            if (v != null && !isAssignmentTarget(e) && !isVaStarted(e) && !isAttributeInitialised(e)) use.set(v.id);
         }
         for (Node c : e.inner()) uses(c, use);
     }
@@ -344,6 +344,13 @@ public final class CfgBuilder {
         }
         return p != null && p.is("CallExpr") && p.inner().size() > 1 && p.child(1) == child
                 && VaListBrackets.STARTS.contains(String.valueOf(Ast.directCallee(p)));
+    }
+
+    /** The attribute object that pthread_mutexattr_init and its like initialise: written, not read (ThreadAttributes). */
+    private static boolean isAttributeInitialised(Node declRef) {
+        Node p = declRef.parent();
+        while (p != null && !p.is("CallExpr")) p = p.parent();
+        return p != null && ThreadAttributes.initialised(p) == declRef;
     }
 
     private static boolean isAssignmentTarget(Node declRef) {
@@ -380,6 +387,11 @@ public final class CfgBuilder {
                 Variable v = vars.get(Ast.referencedDeclId(ap));
                 if (v != null) kill.set(v.id);
             }
+        }
+        Node attr = ThreadAttributes.initialised(e);
+        if (attr != null) {
+            Variable v = vars.get(Ast.referencedDeclId(attr));
+            if (v != null) kill.set(v.id);
         }
         if (e.is("BinaryOperator") && e.attr("opcode").equals("=")) {
             Node lhs = e.child(0);
