@@ -14,8 +14,6 @@ import java.nio.file.Path;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
-import java.util.regex.Matcher;
-import java.util.regex.Pattern;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.io.TempDir;
@@ -120,48 +118,34 @@ class RoundDirtyTrackingIT {
 
     @Test
     void roundsReadOnlyWhatChangedAndTheirImagesRestoreLikeGcc() throws Exception {
-        Path src = work.resolve("rounds.c");
-        Files.writeString(src, PROGRAM);
-        String plain = AheadDestination.gccOutput(work, src);
-        CompileResult r = new CheckpointCompiler().compile(new CompileRequest(List.of(src), List.of(), work.resolve("out"), "rounds"));
-        Target x86 = HOPS.getFirst();
-        Target s390x = HOPS.get(1);
-        assertThat(s390x.name()).isEqualTo("s390x");
-        Path exe = link(x86, r, work.resolve("rounds.x86_64"));
-        Path ck = checkpointDir(work.resolve("ck"));
-        Run first = run(command(x86, exe), Map.of("TALENT_CHECKPOINT_DIR", ck.toString(), "TALENT_PRECOPY", "1",
-                "TALENT_DIRTY", "verify", "TALENT_VERBOSE", "1", "ROUNDS", "1", "STOP", "1"), null);
-        assertThat(first.rc()).as(first.err()).isEqualTo(75);
-        String err = first.err();
-        assertThat(err).doesNotContain("failed").contains("against pre-000004.tck");
+        VerifiedRounds v = VerifiedRounds.run(work, "rounds", PROGRAM);
+        String err = v.first().err();
         // rounds 2 to 4: tracking vouches for what the program did not write (round 1's fork registered the large
         // globals, so what change(0) wrote between round 1's fork and round 2's is all round 2 reads of them), each
         // round's delta equals the full comparison's, and its image is made from the one before
         for (int round = 2; round <= 4; round++) {
             assertThat(err).contains("pre-copy round " + round + ": dirty tracking verified")
                     .containsPattern("pre-copy round " + round + ": [0-9.]+ MiB image made from the previous one and the delta");
-            Matcher m = Pattern.compile("pre-copy round " + round + ": dirty tracking: (\\d+) chunks of large arrays unchanged "
-                    + "since pre-00000" + (round - 1) + "\\.tck \\(not read\\), (\\d+) encoded and compared").matcher(err);
-            assertThat(m.find()).as(err).isTrue();
             // big's 1024 chunks, raw's 256 and heapbig's 1024 (a heap block, registered at round 1's fork too), of which
             // at most ~39 pages were written (each in at most 2 chunks); the stack's array (a frame's copy, made by the
             // round's child) is always compared
-            assertThat(Long.parseLong(m.group(1))).as(err).isGreaterThan(2304L - 90L).isLessThanOrEqualTo(2304L);
-            assertThat(Long.parseLong(m.group(2))).as(err).isGreaterThanOrEqualTo(128L);
+            assertThat(v.unchanged("pre-copy round " + round, round - 1)).as(err).isGreaterThan(2304L - 90L)
+                    .isLessThanOrEqualTo(2304L);
+            assertThat(v.compared("pre-copy round " + round, round - 1)).as(err).isGreaterThanOrEqualTo(128L);
         }
         assertThat(err).contains("stop after pre-copy: dirty tracking verified");
         // the last round's image on its own, moved to s390x: the program goes on from round 4 and prints gcc's line
         Path alone = checkpointDir(work.resolve("alone"));
-        Files.copy(ck.resolve("pre-000004.tck"), alone.resolve("ckpt-000001.tck"));
-        Path exeS390x = link(s390x, r, work.resolve("rounds.s390x"));
-        Run image = run(command(s390x, exeS390x), Map.of("TALENT_CHECKPOINT_DIR", alone.toString(), "TALENT_RESTART", "1"),
-                null);
+        Files.copy(v.ck().resolve("pre-000004.tck"), alone.resolve("ckpt-000001.tck"));
+        Target s390x = HOPS.get(1);
+        assertThat(s390x.name()).isEqualTo("s390x");
+        Run image = v.restartOn(s390x, alone, work.resolve("rounds.s390x"));
         assertThat(image.rc()).as(image.err()).isZero();
-        assertThat(image.out()).as(image.err()).isEqualTo(plain);
+        assertThat(image.out()).as(image.err()).isEqualTo(v.plain());
         // the stop's delta against that image, restarted on x86_64
-        Run second = run(command(x86, exe), Map.of("TALENT_CHECKPOINT_DIR", ck.toString(), "TALENT_RESTART", "1"), null);
+        Run second = v.restartOn(HOPS.getFirst(), v.ck(), v.exe());
         assertThat(second.rc()).as(second.err()).isZero();
-        assertThat(first.out() + second.out()).as(first.err() + second.err()).isEqualTo(plain);
+        assertThat(v.first().out() + second.out()).as(err + second.err()).isEqualTo(v.plain());
     }
 
     /**
