@@ -1,6 +1,5 @@
 package dev.talent.compiler;
 
-import static dev.talent.compiler.MigrationHops.checkpointDir;
 import static dev.talent.compiler.MigrationHops.command;
 import static dev.talent.compiler.MigrationHops.link;
 import static dev.talent.compiler.MigrationHops.run;
@@ -12,7 +11,6 @@ import dev.talent.toolchain.Isa;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
-import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
@@ -96,23 +94,6 @@ class ErrorTextsIT {
         assertThat(onMusl.out()).isEqualTo(plain.out());
         assertThat(onMusl.err()).isEqualTo(plain.err());
         assertThat(onMusl.rc()).isEqualTo(2);
-        for (int[] stops : new int[][] {{40, 60, 30}, {130, 5, 2}}) {
-            Path ck = checkpointDir(work.resolve("ck-" + stops[0]));
-            StringBuilder out = new StringBuilder();
-            StringBuilder err = new StringBuilder();
-            for (int i = 0; i < chain.size(); i++) {
-                Map<String, String> env = new HashMap<>(Map.of("TALENT_CHECKPOINT_DIR", ck.toString()));
-                if (i > 0) env.put("TALENT_RESTART", "1");
-                boolean last = i == chain.size() - 1;
-                if (!last) env.put("TALENT_STOP_AFTER", String.valueOf(stops[i]));
-                Run leg = run(command(chain.get(i), exes.get(i)), env, null);
-                out.append(leg.out());
-                err.append(leg.err());
-                assertThat(leg.rc()).as("stops %s on %s\n%s", java.util.Arrays.toString(stops), chain.get(i).name(), err)
-                        .isEqualTo(last ? 2 : 75);
-            }
-            assertThat(out.toString()).as("stdout, stops %s", java.util.Arrays.toString(stops)).isEqualTo(plain.out());
-            assertThat(err.toString()).as("stderr, stops %s", java.util.Arrays.toString(stops)).isEqualTo(plain.err());
-        }
+        MigratesLikeGcc.chainEqualsGccWithStderr(work, chain, exes, new int[][] {{40, 60, 30}, {130, 5, 2}}, plain);
     }
 }

@@ -131,10 +131,25 @@ final class MigratesLikeGcc {
      * together must equal {@code plain}'s, with its exit status.
      */
     static void chainEqualsGcc(Path work, List<Target> chain, List<Path> exes, int[][] stops, Run plain) throws Exception {
+        chain(work, chain, exes, stops, plain, false);
+    }
+
+    /**
+     * As {@link #chainEqualsGcc}, and the legs' standard error put together must equal {@code plain}'s too (a program
+     * whose texts on stderr are what is checked: the runtime prints nothing at a stop unless asked).
+     */
+    static void chainEqualsGccWithStderr(Path work, List<Target> chain, List<Path> exes, int[][] stops, Run plain)
+            throws Exception {
+        chain(work, chain, exes, stops, plain, true);
+    }
+
+    private static void chain(Path work, List<Target> chain, List<Path> exes, int[][] stops, Run plain, boolean stderr)
+            throws Exception {
         for (int[] s : stops) {
             Path ck = checkpointDir(work.resolve("ck-" + s[0]));
             StringBuilder out = new StringBuilder();
             StringBuilder err = new StringBuilder();
+            StringBuilder legsErr = new StringBuilder();
             for (int i = 0; i < chain.size(); i++) {
                 Map<String, String> env = new HashMap<>(Map.of("TALENT_CHECKPOINT_DIR", ck.toString()));
                 if (i > 0) env.put("TALENT_RESTART", "1");
@@ -142,12 +157,16 @@ final class MigratesLikeGcc {
                 if (!last) env.put("TALENT_STOP_AFTER", String.valueOf(s[Math.min(i, s.length - 1)]));
                 Run leg = run(command(chain.get(i), exes.get(i)), env, null);
                 out.append(leg.out());
+                legsErr.append(leg.err());
                 err.append(chain.get(i).name()).append(": ").append(leg.err());
                 assertThat(leg.rc()).as("stops " + java.util.Arrays.toString(s) + " on " + chain.get(i).name() + "\n" + err)
                         .isEqualTo(last ? plain.rc() : 75);
             }
             assertThat(out.toString()).as("stops " + java.util.Arrays.toString(s) + " through " + chain.size() + " platforms\n" + err)
                     .isEqualTo(plain.out());
+            if (stderr) {
+                assertThat(legsErr.toString()).as("stderr, stops " + java.util.Arrays.toString(s)).isEqualTo(plain.err());
+            }
         }
     }
 

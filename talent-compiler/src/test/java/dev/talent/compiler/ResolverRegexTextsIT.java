@@ -11,7 +11,6 @@ import dev.talent.toolchain.Isa;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
-import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
@@ -141,24 +140,7 @@ class ResolverRegexTextsIT {
         }
         // x86_64 -> x86_64-musl -> s390x; work() is about 51 site visits, so the gai_strerror loop ends near visit
         // 5760, hstrerror's near 6220, regerror's near 7090: musl runs part of each loop in one of the rows
-        List<Target> chain = platforms.subList(0, 3);
-        for (int[] stops : new int[][] {{2000, 3900}, {5800, 800}, {100, 6300}, {6300, 700}}) {
-            Path ck = MigrationHops.checkpointDir(work.resolve("ck-" + stops[0]));
-            StringBuilder out = new StringBuilder();
-            StringBuilder err = new StringBuilder();
-            for (int i = 0; i < chain.size(); i++) {
-                Map<String, String> env = new HashMap<>(Map.of("TALENT_CHECKPOINT_DIR", ck.toString()));
-                if (i > 0) env.put("TALENT_RESTART", "1");
-                boolean last = i == chain.size() - 1;
-                if (!last) env.put("TALENT_STOP_AFTER", String.valueOf(stops[i]));
-                Run leg = run(command(chain.get(i), exes.get(i)), env, null);
-                out.append(leg.out());
-                err.append(leg.err());
-                assertThat(leg.rc()).as("stops %s on %s\n%s", java.util.Arrays.toString(stops), chain.get(i).name(), err)
-                        .isEqualTo(last ? 3 : 75);
-            }
-            assertThat(out.toString()).as("stdout, stops %s", java.util.Arrays.toString(stops)).isEqualTo(plain.out());
-            assertThat(err.toString()).as("stderr, stops %s", java.util.Arrays.toString(stops)).isEqualTo(plain.err());
-        }
+        MigratesLikeGcc.chainEqualsGccWithStderr(work, platforms.subList(0, 3), exes.subList(0, 3),
+                new int[][] {{2000, 3900}, {5800, 800}, {100, 6300}, {6300, 700}}, plain);
     }
 }
