@@ -238,7 +238,7 @@ class TypeDescriptorsTest {
         String tables = out.substring(out.indexOf("/* ---- talent: tables"));
         assertThat(out).doesNotContain("__data").doesNotContain("__size");
         assertThat(tables).contains("TALENT_FIELD(struct queue, nonempty, &talent_cond_type)")
-                .contains("&ready, &talent_cond_type").contains("&local, &talent_cond_type");
+                .contains("&ready, &talent_cond_type").contains("&__talent_s_main_local, &talent_cond_type");
     }
 
     /**
