@@ -112,6 +112,8 @@ extern const talent_type talent_sockaddr_storage_type;
 extern const talent_type talent_regex_type;
 /* pthread_mutex_t (mutextype.c): carried as its kind while unlocked, restored freshly initialised */
 extern const talent_type talent_mutex_type;
+/* pthread_cond_t (condtype.c): carried as its clock while nobody waits on it, restored freshly initialised */
+extern const talent_type talent_cond_type;
 
 /* ---------------------------------------------------------------- program tables */
 

@@ -39,9 +39,9 @@ class LibraryTypesTest {
         List<Diagnostic> d = CProgram.in(dir).file("m.c", """
                 #include <pthread.h>
                 int main(void) {
-                  pthread_cond_t c = PTHREAD_COND_INITIALIZER;
+                  pthread_rwlock_t c = PTHREAD_RWLOCK_INITIALIZER;
                   int n = 0;
-                  for (int i = 0; i < 10; i++) n += pthread_cond_signal(&c) == 0 ? 1 : 0;
+                  for (int i = 0; i < 10; i++) n += pthread_rwlock_tryrdlock(&c) == 0 ? 1 : 0;
                   return n;
                 }
                 """).rejection();

@@ -327,7 +327,8 @@ public final class TypeDescriptors {
      * FD_SET/FD_CLR; fdsettype.c); {@code regex_t} (carried as the pattern and flags regcomp compiled it from, compiled
      * again at the restore; regexes.c); {@code struct sockaddr_storage} (its family, its bytes, an IPv6 scope id as a
      * number; sockaddrtype.c); {@code pthread_mutex_t} (its kind, refused while locked, restored freshly initialised;
-     * mutextype.c). Null for any other type, and for a program's own type of that name.
+     * mutextype.c); {@code pthread_cond_t} (its clock, refused with waiters, restored freshly initialised; condtype.c).
+     * Null for any other type, and for a program's own type of that name.
      */
     private String runtimeDescribed(CType t) {
         CType c = t;
@@ -335,22 +336,26 @@ public final class TypeDescriptors {
         boolean fdset = false;
         boolean regex = false;
         boolean mutex = false;
+        boolean cond = false;
         for (int guard = 0; c instanceof CType.Named n && guard < 100; guard++) {
             sigset |= n.name().equals("sigset_t") || n.name().equals("__sigset_t");
             fdset |= n.name().equals("fd_set");
             regex |= n.name().equals("regex_t");
             mutex |= n.name().equals("pthread_mutex_t");
+            cond |= n.name().equals("pthread_cond_t");
             try {
                 c = types.typedefTarget(n.name());
             } catch (IllegalArgumentException unknown) {
                 return null;
             }
         }
-        // pthread_mutex_t is a union in glibc, a struct in musl
-        if (!(c instanceof CType.Tagged g) || !(g.tag().equals("struct") || (mutex && g.tag().equals("union")))) return null;
+        // pthread_mutex_t and pthread_cond_t are unions in glibc, structs in musl
+        if (!(c instanceof CType.Tagged g)
+                || !(g.tag().equals("struct") || ((mutex || cond) && g.tag().equals("union")))) return null;
         Node rec = types.record(g);
         if (rec == null || !rec.flag("completeDefinition") || !types.isLibraryRecord(rec)) return null;
         if (mutex) return "talent_mutex_type";
+        if (cond) return "talent_cond_type";
         if (sigset) return "talent_sigset_type";
         if (fdset) return "talent_fdset_type";
         if (regex) return "talent_regex_type";

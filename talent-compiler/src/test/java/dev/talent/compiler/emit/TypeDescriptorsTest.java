@@ -212,6 +212,36 @@ class TypeDescriptorsTest {
     }
 
     /**
+     * pthread_cond_t (glibc: a union of the private __data and bytes): the runtime's descriptor (condtype.c), for a
+     * global, a function-local static and a struct member of a heap block; the build refused it before ("private
+     * member '__data'").
+     */
+    @Test
+    void conditionVariablesAreDescribedByTheRuntime() {
+        String out = CProgram.in(dir).file("a.c", """
+                #include <pthread.h>
+                #include <stdlib.h>
+                struct queue { pthread_mutex_t m; pthread_cond_t nonempty; int n; };
+                static pthread_cond_t ready = PTHREAD_COND_INITIALIZER;
+                int main(void) {
+                  static pthread_cond_t local = PTHREAD_COND_INITIALIZER;
+                  struct queue *q = malloc(sizeof *q);
+                  int n = 0;
+                  pthread_cond_init(&q->nonempty, 0);
+                  for (int i = 0; i < 3; i++) {
+                    pthread_cond_signal(&ready); pthread_cond_broadcast(&local); pthread_cond_signal(&q->nonempty);
+                    n += i;
+                  }
+                  return n;
+                }
+                """).instrumented("a.c");
+        String tables = out.substring(out.indexOf("/* ---- talent: tables"));
+        assertThat(out).doesNotContain("__data").doesNotContain("__size");
+        assertThat(tables).contains("TALENT_FIELD(struct queue, nonempty, &talent_cond_type)")
+                .contains("&ready, &talent_cond_type").contains("&__talent_s_main_local, &talent_cond_type");
+    }
+
+    /**
      * regex_t: the runtime's descriptor (regexes.c: the pattern is carried and compiled again), never glibc's
      * __buffer, which refused the build before (GNU ed's global 'store').
      */
