@@ -40,7 +40,8 @@ class LibcStateIT {
                 SOURCES.resolve("libc_state.c").toString(), SOURCES.resolve("libc_real.c").toString(),
                 SOURCES.resolve("refusal.c").toString(), SOURCES.resolve("cwd.c").toString(),
                 SOURCES.resolve("itimers.c").toString(), SOURCES.resolve("foreign.c").toString(),
-                SOURCES.resolve("foreign_real.c").toString(), "-lm", "-o", exe.toString()));
+                SOURCES.resolve("foreign_real.c").toString(),
+                SOURCES.resolve("strerror.c").toString(), "-lm", "-o", exe.toString()));
         assertThat(CRun.run(work, build)).startsWith("0\n");
         List<String> command = new ArrayList<>();
         if (!emulator.isEmpty()) command.add(emulator);

@@ -44,7 +44,8 @@ class MapGuardIT {
         build.addAll(List.of("-I" + SOURCES.resolve("include"), "-I" + SOURCES, CHECK.toString(),
                 SOURCES.resolve("checkpoint_file.c").toString(), SOURCES.resolve("foreign.c").toString(),
                 SOURCES.resolve("foreign_real.c").toString(), SOURCES.resolve("sort.c").toString(),
-                SOURCES.resolve("heap_real.c").toString(), "-o", exe.toString()));
+                SOURCES.resolve("heap_real.c").toString(),
+                SOURCES.resolve("strerror.c").toString(), "-o", exe.toString()));
         assertThat(CRun.run(work, build)).startsWith("0\n");
         List<String> command = new ArrayList<>();
         if (!emulator.isEmpty()) command.add(emulator);
