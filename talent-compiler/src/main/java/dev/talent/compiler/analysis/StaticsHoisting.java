@@ -110,11 +110,27 @@ public final class StaticsHoisting {
         TranslationUnit tu = f.unit;
         // the function's type-only statements, and what each declares
         Map<String, Node> declaredBy = new HashMap<>();
+        // a statement whose tag declaration redeclares another's (md4c's `typedef struct TAG_tag TAG;` then
+        // `struct TAG_tag { ... };` in the same block: clang's previousDecl) declares the same type: they move together
+        Map<String, Node> stmtOfDecl = new HashMap<>();
+        Map<Node, List<Node>> sameType = new HashMap<>();
+        List<Map.Entry<Node, String>> redeclarations = new ArrayList<>();
         f.body.walk(d -> {
-            if (!d.is("DeclStmt") || d == staticStmt || d.inner().isEmpty()) return;
-            if (!d.inner().stream().allMatch(c -> TYPE_DECLS.contains(c.kind())) || !tu.isMacroFree(d)) return;
-            for (String name : declaredNames(d, null, null)) declaredBy.putIfAbsent(name, d);
+            if (!d.is("DeclStmt") || d.inner().isEmpty()) return;
+            if (d != staticStmt && (!d.inner().stream().allMatch(c -> TYPE_DECLS.contains(c.kind())) || !tu.isMacroFree(d))) return;
+            if (d != staticStmt) for (String name : declaredNames(d, null, null)) declaredBy.putIfAbsent(name, d);
+            for (Node c : d.inner()) {
+                if (!c.id().isEmpty()) stmtOfDecl.put(c.id(), d);
+                String previous = c.attr("previousDecl");
+                if (TYPE_DECLS.contains(c.kind()) && !previous.isEmpty()) redeclarations.add(Map.entry(d, previous));
+            }
         });
+        for (Map.Entry<Node, String> r : redeclarations) {
+            Node earlier = stmtOfDecl.get(r.getValue());
+            if (earlier == null || earlier == r.getKey()) continue;
+            sameType.computeIfAbsent(earlier, k -> new ArrayList<>()).add(r.getKey());
+            sameType.computeIfAbsent(r.getKey(), k -> new ArrayList<>()).add(earlier);
+        }
         // the static's own statement may define a named struct too (static struct e { int a; } tbl[2];)
         Set<String> typedefs = new HashSet<>();
         Set<String> tags = new HashSet<>();
@@ -126,10 +142,14 @@ public final class StaticsHoisting {
         staticStmt.walk(inStatic::add);
         while (!work.isEmpty()) {
             Node s = work.removeLast();
+            List<Node> needed = new ArrayList<>(sameType.getOrDefault(s, List.of()));
             Matcher m = IDENTIFIER.matcher(textOf(tu, s));
             while (m.find()) {
                 Node d = declaredBy.get(m.group());
-                if (d != null && stmts.add(d)) {
+                if (d != null) needed.add(d);
+            }
+            for (Node d : needed) {
+                if (d != staticStmt && stmts.add(d)) {
                     work.add(d);
                     names.addAll(declaredNames(d, typedefs, tags));
                 }

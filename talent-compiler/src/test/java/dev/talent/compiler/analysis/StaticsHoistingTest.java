@@ -163,6 +163,49 @@ class StaticsHoistingTest {
         });
     }
 
+    /**
+     * md4c's shape ({@code md_is_html_block_start_condition}): the typedef names a tag declared by it, the tag's
+     * definition follows in the same block (clang's {@code previousDecl}). Both statements declare one type and move
+     * together; before, the definition was taken for another type of the same name and the tables were refused
+     * ("whose name 'TAG_tag' is declared elsewhere in the file too").
+     */
+    @Test
+    void aTypedefOfATagDefinedInTheNextStatementMovesWithTheDefinition() {
+        String out = CProgram.in(dir).file("a.c", """
+                int main(void) {
+                  typedef struct TAG_tag TAG;
+                  struct TAG_tag { const char *name; unsigned len : 8; };
+                  static const TAG t1[] = {{"pre", 3}, {0, 0}};
+                  static const TAG *map[2] = {t1, t1};
+                  return (int)map[1][0].len;
+                }
+                """).instrumented("a.c");
+        var lines = CProgram.originalLines(out);
+        assertThat(lines.get(0)).startsWith("typedef struct TAG_tag TAG; struct TAG_tag { const char *name; unsigned len : 8; }; "
+                + "static const TAG __talent_s_main_t1[] = ");
+        assertThat(lines.get(0)).contains("static const TAG *__talent_s_main_map[2] = {__talent_s_main_t1, __talent_s_main_t1};");
+        assertThat(out).contains("(void *)&__talent_s_main_t1, ").contains("(void *)&__talent_s_main_map, ");
+    }
+
+    /** The same tag defined again in an inner block is another type (no previousDecl): still refused. */
+    @Test
+    void aTagRedefinedInAnInnerBlockIsStillAnotherType() {
+        var d = CProgram.in(dir).file("a.c", """
+                int main(void) {
+                  typedef struct tag TAG;
+                  struct tag { int a; };
+                  static TAG keep;
+                  { struct tag { long w; } x = {2}; keep.a += (int)x.w; }
+                  return keep.a;
+                }
+                """).rejection();
+        assertThat(d).singleElement().satisfies(e -> {
+            assertThat(e.line()).isEqualTo(4);
+            assertThat(e.message()).contains("'keep' has a type declared inside the function, whose name 'tag' is "
+                    + "declared elsewhere in the file too");
+        });
+    }
+
     /** A type declared together with a variable does not move (the variable stays automatic). */
     @Test
     void aStaticOfALocalTypeDeclaredWithAVariableIsRejected() {
