@@ -57,7 +57,10 @@ final class IndeterminatePointers {
                 // a variable with a gap after it (FrameGaps, which ran before and wrote its wrapper's closing text at
                 // this same offset): the wrapper's initialiser, the gap's too
                 plan.insert(d.loc().endOffset(), v.wrapper != null ? " = { 0, 0 }" : " = 0", RewritePlan.Rank.DEFAULT);
-            } else if (kind == Kind.AGGREGATE && saved.contains(v)) {
+            } else if (kind == Kind.AGGREGATE && saved.contains(v) && f.setjmps.isEmpty()
+                    && !v.name.startsWith("__talent")) {
+                // not beside a setjmp (a struct may hold the jmp_buf, re-armed by its own rules), nor talent's own
+                // temporaries (a compound literal's copy is written at once)
                 String spelling = v.typeSpelling;
                 // memset would drop the qualifier (a warning); va_list and jmp_buf have their own rules
                 if (spelling.contains("const") || spelling.contains("volatile") || spelling.contains("_Atomic")
