@@ -1,11 +1,15 @@
 package dev.talent.compiler.emit;
 
 import dev.talent.compiler.analysis.FunctionModel;
+import dev.talent.compiler.analysis.Point;
 import dev.talent.compiler.analysis.Variable;
+import dev.talent.compiler.ast.Ast;
 import dev.talent.compiler.ast.CType;
 import dev.talent.compiler.ast.Node;
 import dev.talent.compiler.ast.TypeResolver;
 import dev.talent.compiler.rewrite.RewritePlan;
+import java.util.HashSet;
+import java.util.Set;
 
 /**
  * In a function that may checkpoint, a local pointer declared without an initialiser starts as a null pointer
@@ -21,6 +25,12 @@ import dev.talent.compiler.rewrite.RewritePlan;
  * pointers keep their indeterminate contents.
  */
 final class IndeterminatePointers {
+    /**
+     * The largest aggregate zeroed: a memset on every call of a function with a large local buffer costs time in
+     * a hot function, and a large buffer is usually written whole before it is read.
+     */
+    static final int MAX_ZEROED_BYTES = 256;
+
     private final RewritePlan plan;
     private final TypeResolver types;
 
@@ -31,25 +41,57 @@ final class IndeterminatePointers {
 
     void emit(FunctionModel f) {
         if (!f.chain || f.body == null) return;
+        Set<Variable> saved = new HashSet<>();
+        for (Point p : f.points) saved.addAll(p.saved);
+        String text = f.unit.text();
         for (Variable v : f.variables) {
             Node d = v.decl;
             if (v.isTemp() || v.scope == null || d == null || !d.is("VarDecl")) continue;
-            if (!d.attr("init").isEmpty() || !d.attr("storageClass").isEmpty()) continue;
+            String storage = d.attr("storageClass");
+            if (!d.attr("init").isEmpty() || !(storage.isEmpty() || storage.equals("register"))) continue;
             if (v.scope.is("ForStmt") || d.parent() == null || !d.parent().is("DeclStmt")) continue;
             if (d.loc().inMacro() || d.begin().inMacro() || d.end().inMacro() || !d.loc().isValid()) continue;
-            if (d.end().offset() != d.loc().offset()) continue;
-            if (!isPointer(v.type)) continue;
-            // a variable with a gap after it (FrameGaps, which ran before and wrote its wrapper's closing text at this
-            // same offset): the wrapper's initialiser, the gap's too
-            plan.insert(d.loc().endOffset(), v.wrapper != null ? " = { 0, 0 }" : " = 0", RewritePlan.Rank.DEFAULT);
+            Kind kind = kind(v.type);
+            if (kind == Kind.POINTER || kind == Kind.SCALAR && saved.contains(v)) {
+                if (d.end().offset() != d.loc().offset()) continue;
+                // a variable with a gap after it (FrameGaps, which ran before and wrote its wrapper's closing text at
+                // this same offset): the wrapper's initialiser, the gap's too
+                plan.insert(d.loc().endOffset(), v.wrapper != null ? " = { 0, 0 }" : " = 0", RewritePlan.Rank.DEFAULT);
+            } else if (kind == Kind.AGGREGATE && saved.contains(v) && f.setjmps.isEmpty()
+                    && !v.name.startsWith("__talent")) {
+                // not beside a setjmp (a struct may hold the jmp_buf, re-armed by its own rules), nor talent's own
+                // temporaries (a compound literal's copy is written at once)
+                String spelling = v.typeSpelling;
+                // memset would drop the qualifier (a warning); va_list and jmp_buf have their own rules
+                if (spelling.contains("const") || spelling.contains("volatile") || spelling.contains("_Atomic")
+                        || spelling.contains("va_list") || spelling.contains("jmp_buf")) continue;
+                Node stmt = d.parent();
+                if (stmt.begin().inMacro() || stmt.end().inMacro()) continue;
+                int end = Ast.statementEnd(text, stmt);
+                if (end <= 0 || text.charAt(end - 1) != ';') continue;
+                String x = v.ref();
+                plan.insert(end, " if (sizeof " + x + " <= " + MAX_ZEROED_BYTES + ") __builtin_memset(&" + x
+                        + ", 0, sizeof " + x + ");", RewritePlan.Rank.DEFAULT);
+            }
         }
     }
 
-    private boolean isPointer(CType t) {
+    private enum Kind { POINTER, SCALAR, AGGREGATE, OTHER }
+
+    private Kind kind(CType t) {
         try {
-            return t != null && types.canonical(t) instanceof CType.Pointer;
+            if (t == null) return Kind.OTHER;
+            CType c = types.canonical(t);
+            return switch (c) {
+                case CType.Pointer p -> Kind.POINTER;
+                // __builtin_va_list is an array on some ISAs, where "= 0" is not valid
+                case CType.Builtin b -> b.name().equals("void") || b.name().startsWith("__builtin") ? Kind.OTHER : Kind.SCALAR;
+                case CType.Tagged g -> g.tag().equals("enum") ? Kind.SCALAR : Kind.AGGREGATE;
+                case CType.Array a -> a.size().isEmpty() || a.isVariableLength() ? Kind.OTHER : Kind.AGGREGATE;
+                default -> Kind.OTHER;
+            };
         } catch (RuntimeException e) {
-            return false;
+            return Kind.OTHER;
         }
     }
 }
