@@ -52,7 +52,7 @@ final class IndeterminatePointers {
             if (v.scope.is("ForStmt") || d.parent() == null || !d.parent().is("DeclStmt")) continue;
             if (d.loc().inMacro() || d.begin().inMacro() || d.end().inMacro() || !d.loc().isValid()) continue;
             Kind kind = kind(v.type);
-            if (kind == Kind.POINTER || kind == Kind.SCALAR && saved.contains(v)) {
+            if (kind == Kind.POINTER || (kind == Kind.SCALAR && saved.contains(v))) {
                 if (d.end().offset() != d.loc().offset()) continue;
                 // a variable with a gap after it (FrameGaps, which ran before and wrote its wrapper's closing text at
                 // this same offset): the wrapper's initialiser, the gap's too
