@@ -32,12 +32,14 @@ class UnwrittenFunctionPointersIT {
      * smear() leaves stack words outside the code and inside it at no function's start (`&work + 3`, as a return
      * address would be); run() then has a struct and an array of structs whose function pointer members are written
      * only after the loop, and a struct whose member is written before it (carried as the function, called after).
+     * The structs are larger than the compiler zeroes when a saved local has no initialiser (IndeterminatePointers,
+     * 256 bytes), so the garbage stays in them as in gsm's `struct sigaction`.
      */
     static final String UNWRITTEN = """
             #include <stdio.h>
             #include <stdint.h>
             #include <stdlib.h>
-            struct ops { const char *name; int (*fn)(int); int k; };
+            struct ops { const char *name; int (*fn)(int); int k; char note[260]; };
             static int twice(int x) { return 2 * x; }
             static int square(int x) { return x * x; }
             static unsigned work(unsigned h, int n) {
