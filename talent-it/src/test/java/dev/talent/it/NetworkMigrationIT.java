@@ -31,6 +31,7 @@ import org.junit.jupiter.params.provider.ValueSource;
  */
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
 @Timeout(value = 20, unit = TimeUnit.MINUTES)
+@org.junit.jupiter.api.extension.ExtendWith(NetworkStateOnFailure.class)
 class NetworkMigrationIT {
     private static final List<String> PLATFORMS = List.of("x86_64", "aarch64", "s390x", "i686");
     private static final List<String> ALL_PLATFORMS = List.of("x86_64", "aarch64", "s390x", "riscv64", "i686");
