@@ -58,15 +58,7 @@ class ErrtextsIT {
 
     @Test
     void theTextsAreTheGeneratorsOutput() throws IOException, InterruptedException {
-        Path gen = work.resolve("errtexts_gen");
-        assertThat(CRun.run(work, List.of("gcc", "-std=c99", "-O2", "-Wall", "-Wextra", "-Werror",
-                TESTS.resolve("errtexts_gen.c").toString(), "-o", gen.toString()))).isEqualTo("0\n");
-        Path out = work.resolve("out");
-        Process p = new ProcessBuilder(gen.toString()).redirectOutput(out.toFile()).redirectError(
-                ProcessBuilder.Redirect.INHERIT).start();
-        assertThat(p.waitFor(30, TimeUnit.SECONDS)).isTrue();
-        assertThat(p.exitValue()).isZero();
-        assertThat(Files.readString(out, StandardCharsets.UTF_8))
+        assertThat(CRun.generated(work, TESTS.resolve("errtexts_gen.c")))
                 .isEqualTo(Files.readString(SOURCES.resolve("errtexts_data.h"), StandardCharsets.UTF_8));
     }
 
@@ -82,9 +74,6 @@ class ErrtextsIT {
 
     /** The run's status and output, without the emulator's own line about the abort */
     private String run(Path exe, String emulator) throws IOException, InterruptedException {
-        List<String> command = new ArrayList<>();
-        if (!emulator.isEmpty()) command.add(emulator);
-        command.add(exe.toString());
-        return CRun.run(exe.getParent(), command).replaceAll("(?m)^qemu: uncaught target signal.*\n", "");
+        return CRun.runUnder(emulator, exe).replaceAll("(?m)^qemu: uncaught target signal.*\n", "");
     }
 }

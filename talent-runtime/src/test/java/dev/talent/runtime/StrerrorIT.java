@@ -51,15 +51,7 @@ class StrerrorIT {
 
     @Test
     void theTextsAreTheGeneratorsOutput() throws IOException, InterruptedException {
-        Path gen = work.resolve("strerror_gen");
-        assertThat(CRun.run(work, List.of("gcc", "-std=c99", "-O2", "-Wall", "-Wextra", "-Werror",
-                TESTS.resolve("strerror_gen.c").toString(), "-o", gen.toString()))).isEqualTo("0\n");
-        Path out = work.resolve("out");
-        Process p = new ProcessBuilder(gen.toString()).redirectOutput(out.toFile()).redirectError(
-                ProcessBuilder.Redirect.INHERIT).start();
-        assertThat(p.waitFor(30, TimeUnit.SECONDS)).isTrue();
-        assertThat(p.exitValue()).isZero();
-        assertThat(Files.readString(out, StandardCharsets.UTF_8))
+        assertThat(CRun.generated(work, TESTS.resolve("strerror_gen.c")))
                 .isEqualTo(Files.readString(SOURCES.resolve("strerror_texts.h"), StandardCharsets.UTF_8));
     }
 
@@ -75,9 +67,6 @@ class StrerrorIT {
     }
 
     private String run(Path exe, String emulator) throws IOException, InterruptedException {
-        List<String> command = new ArrayList<>();
-        if (!emulator.isEmpty()) command.add(emulator);
-        command.add(exe.toString());
-        return CRun.run(exe.getParent(), command);
+        return CRun.runUnder(emulator, exe);
     }
 }
