@@ -4,7 +4,6 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.ObjectMapper;
 import java.io.BufferedReader;
 import java.io.IOException;
 import java.io.InputStreamReader;
@@ -40,7 +39,6 @@ import org.junit.jupiter.params.provider.ValueSource;
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
 @Timeout(value = 15, unit = TimeUnit.MINUTES)
 class HostNetworkHandshakesIT {
-    private static final ObjectMapper JSON = new ObjectMapper();
     private static final List<String> HOPS = List.of("s390x", "i686", "x86_64");
 
     private Path root;
@@ -157,14 +155,9 @@ class HostNetworkHandshakesIT {
     void aTableLeftByARunKilledInTheMiddleOfAMoveIsRemovedByTheNextRun() throws Exception {
         String app = "synkilled-" + ProcessHandle.current().pid();
         Path state = root.resolve("synkilled-state");
-        ItPaths.deleteRecursively(state);
         int port = freePort();
         InetSocketAddress at = new InetSocketAddress(InetAddress.ofLiteral("127.0.0.1"), port);
-        Process run = new ProcessBuilder(TalentCli.get().commandLine(List.of("run", "--name", app, "--platforms",
-                "x86_64,s390x", "--state-dir", state.toString(), program.toString(), "--", Integer.toString(port))))
-                .directory(root.toFile()).redirectInput(ProcessBuilder.Redirect.from(Path.of("/dev/null").toFile()))
-                .redirectOutput(root.resolve("synkilled-1.stdout").toFile())
-                .redirectError(root.resolve("synkilled-1.stderr").toFile()).start();
+        Process run = startServer(app, state, port, "synkilled-1");
         Process migrate = null;
         Process resumed = null;
         // a table of a talent process that runs: this JVM's pid and start time (/proc/self/stat, field 22)
@@ -244,14 +237,9 @@ class HostNetworkHandshakesIT {
     void aRunEndedBySigtermInTheMiddleOfAMoveRemovesItsTable() throws Exception {
         String app = "synterm-" + ProcessHandle.current().pid();
         Path state = root.resolve("synterm-state");
-        ItPaths.deleteRecursively(state);
         int port = freePort();
         InetSocketAddress at = new InetSocketAddress(InetAddress.ofLiteral("127.0.0.1"), port);
-        Process run = new ProcessBuilder(TalentCli.get().commandLine(List.of("run", "--name", app, "--platforms",
-                "x86_64,s390x", "--state-dir", state.toString(), program.toString(), "--", Integer.toString(port))))
-                .directory(root.toFile()).redirectInput(ProcessBuilder.Redirect.from(Path.of("/dev/null").toFile()))
-                .redirectOutput(root.resolve("synterm.stdout").toFile())
-                .redirectError(root.resolve("synterm.stderr").toFile()).start();
+        Process run = startServer(app, state, port, "synterm");
         Process migrate = null;
         try {
             awaitStatus(app);
@@ -419,6 +407,19 @@ class HostNetworkHandshakesIT {
         return new BufferedReader(new InputStreamReader(s.getInputStream(), StandardCharsets.US_ASCII));
     }
 
+    /**
+     * talent run of the line server as {@code app} on the host's network (x86_64 and s390x, state in {@code state},
+     * emptied first) listening on {@code port}, left running; its stdout and stderr in LOG.stdout and LOG.stderr.
+     */
+    private Process startServer(String app, Path state, int port, String log) throws IOException {
+        ItPaths.deleteRecursively(state);
+        return new ProcessBuilder(TalentCli.get().commandLine(List.of("run", "--name", app, "--platforms", "x86_64,s390x",
+                "--state-dir", state.toString(), program.toString(), "--", Integer.toString(port))))
+                .directory(root.toFile()).redirectInput(ProcessBuilder.Redirect.from(Path.of("/dev/null").toFile()))
+                .redirectOutput(root.resolve(log + ".stdout").toFile())
+                .redirectError(root.resolve(log + ".stderr").toFile()).start();
+    }
+
     private static int freePort() throws IOException {
         try (ServerSocket free = new ServerSocket(0)) {
             return free.getLocalPort();
@@ -426,16 +427,6 @@ class HostNetworkHandshakesIT {
     }
 
     private JsonNode awaitStatus(String app) throws Exception {
-        long deadline = System.nanoTime() + Duration.ofMinutes(1).toNanos();
-        ProcessResult last = null;
-        while (System.nanoTime() < deadline) {
-            last = TalentCli.get().run(root, Duration.ofMinutes(1), List.of("status", app, "--json"));
-            if (last.exitCode() == 0) {
-                JsonNode s = JSON.readTree(last.stdout());
-                if (s.hasNonNull("platform") && s.get("state").asText().equals("running")) return s;
-            }
-            Thread.sleep(200);
-        }
-        throw new AssertionError("talent status never answered\n" + (last == null ? "" : last.describe()));
+        return TalentCli.get().awaitRunning(root, app);
     }
 }

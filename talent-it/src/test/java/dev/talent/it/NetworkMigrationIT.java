@@ -4,7 +4,6 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.ObjectMapper;
 import java.io.IOException;
 import java.net.ServerSocket;
 import java.nio.charset.StandardCharsets;
@@ -35,7 +34,6 @@ import org.junit.jupiter.params.provider.ValueSource;
 class NetworkMigrationIT {
     private static final List<String> PLATFORMS = List.of("x86_64", "aarch64", "s390x", "i686");
     private static final List<String> ALL_PLATFORMS = List.of("x86_64", "aarch64", "s390x", "riscv64", "i686");
-    private static final ObjectMapper JSON = new ObjectMapper();
     /** Unique per test JVM, so that runs from other checkouts do not collide; the subnet is this test's own. */
     private static final String BRIDGE = "tnit" + (ProcessHandle.current().pid() % 1_000_000);
     private static final String SUBNET = "10.219.0.0/16";
@@ -2558,17 +2556,7 @@ class NetworkMigrationIT {
     }
 
     private JsonNode awaitStatus(String app) throws Exception {
-        long deadline = System.nanoTime() + Duration.ofMinutes(1).toNanos();
-        ProcessResult last = null;
-        while (System.nanoTime() < deadline) {
-            last = TalentCli.get().run(root, Duration.ofMinutes(1), List.of("status", app, "--json"));
-            if (last.exitCode() == 0) {
-                JsonNode s = JSON.readTree(last.stdout());
-                if (s.hasNonNull("platform") && s.get("state").asText().equals("running")) return s;
-            }
-            Thread.sleep(200);
-        }
-        throw new AssertionError("talent status never answered\n" + (last == null ? "" : last.describe()));
+        return TalentCli.get().awaitRunning(root, app);
     }
 
     /** The bridge's ports now (one per container of the app: the source and the prepared destination). */

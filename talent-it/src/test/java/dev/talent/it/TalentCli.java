@@ -2,6 +2,9 @@ package dev.talent.it;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -14,6 +17,7 @@ final class TalentCli {
     static final int EXIT_CANNOT_RESTORE = 65;
     static final int EXIT_NO_CHECKPOINT = 66;
 
+    private static final ObjectMapper STATUS = new ObjectMapper();
     private static final Duration BUILD_TIMEOUT = Duration.ofMinutes(5);
     private static final Duration RUN_TIMEOUT = Duration.ofMinutes(2);
 
@@ -89,6 +93,24 @@ final class TalentCli {
     /** Any talent command, run to its end in {@code workDir}. */
     ProcessResult run(Path workDir, Duration timeout, List<String> args) {
         return talent(workDir, timeout, args);
+    }
+
+    /**
+     * {@code talent status APP --json} once it says that the app runs on a platform (the JSON), asked every 200 ms for
+     * a minute at most.
+     */
+    JsonNode awaitRunning(Path workDir, String app) throws IOException, InterruptedException {
+        long deadline = System.nanoTime() + Duration.ofMinutes(1).toNanos();
+        ProcessResult last = null;
+        while (System.nanoTime() < deadline) {
+            last = run(workDir, Duration.ofMinutes(1), List.of("status", app, "--json"));
+            if (last.exitCode() == 0) {
+                JsonNode s = STATUS.readTree(last.stdout());
+                if (s.hasNonNull("platform") && s.get("state").asText().equals("running")) return s;
+            }
+            Thread.sleep(200);
+        }
+        throw new AssertionError("talent status never answered\n" + (last == null ? "" : last.describe()));
     }
 
     /** {@code talent build -o outDir --isa all-of-isas --name NAME [-lLIB...] sources}. */
