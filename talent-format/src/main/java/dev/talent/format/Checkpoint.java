@@ -38,10 +38,12 @@ public record Checkpoint(
         List<SignalDisposition> signals,
         EnvironmentChanges environment,
         int errno,
-        List<SocketOptions> socketOptions) {
+        List<SocketOptions> socketOptions,
+        List<FileContents> fileContents) {
 
     public Checkpoint {
         socketOptions = List.copyOf(socketOptions);
+        fileContents = List.copyOf(fileContents);
         if (errno != 0 && !ErrnoNames.isCode(errno)) {
             throw new IllegalArgumentException("errno code " + errno + " is no errno value of the format");
         }
@@ -56,6 +58,15 @@ public record Checkpoint(
         globals = List.copyOf(globals);
         frames = List.copyOf(frames);
         heap = List.copyOf(heap);
+    }
+
+    /** A checkpoint without contents of files without a name ({@code TMPF}). */
+    public Checkpoint(Meta meta, List<TypeDesc> types, List<ByteString> strings, List<GlobalVar> globals,
+                      List<Frame> frames, List<HeapBlock> heap, List<OpenFile> files, PendingWait pendingWait,
+                      List<EventPoll> epoll, List<SignalDisposition> signals, EnvironmentChanges environment, int errno,
+                      List<SocketOptions> socketOptions) {
+        this(meta, types, strings, globals, frames, heap, files, pendingWait, epoll, signals, environment, errno, socketOptions,
+                List.of());
     }
 
     /** A checkpoint without socket options ({@code SOPT}). */
@@ -75,7 +86,7 @@ public record Checkpoint(
     /** This checkpoint with the program's errno {@code code} (a format code of {@link ErrnoNames}, or 0). */
     public Checkpoint withErrno(int code) {
         return new Checkpoint(meta, types, strings, globals, frames, heap, files, pendingWait, epoll, signals, environment, code,
-                socketOptions);
+                socketOptions, fileContents);
     }
 
     /** This checkpoint with the {@code SOPT} entries {@code entries} (the FILE entries' options flags unchanged). */
@@ -130,5 +141,10 @@ public record Checkpoint(
     /** The heap block with id {@code blockId}, if present. */
     public Optional<HeapBlock> heapBlock(long blockId) {
         return heap.stream().filter(b -> b.blockId() == blockId).findFirst();
+    }
+
+    /** The carried contents of open file description {@code description} (a file without a name), if any. */
+    public java.util.Optional<FileContents> fileContents(long description) {
+        return fileContents.stream().filter(c -> c.description() == description).findFirst();
     }
 }

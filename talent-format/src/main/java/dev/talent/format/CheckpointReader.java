@@ -19,11 +19,14 @@ import java.math.BigInteger;
 import java.nio.ByteBuffer;
 import java.nio.channels.FileChannel;
 import java.nio.file.Files;
-import java.nio.file.StandardOpenOption;
 import java.nio.file.Path;
+import java.nio.file.StandardOpenOption;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.HashSet;
+import java.util.HexFormat;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
@@ -349,7 +352,7 @@ public final class CheckpointReader {
             crossChecks();
             epollChecks();
             return new Checkpoint(meta, types, strings, globals, frames, heap, files, pendingWait, epoll, signals, environment,
-                    errno, socketOptions == null ? List.of() : SocketOptionsSection.model(socketOptions));
+                    errno, socketOptions == null ? List.of() : SocketOptionsSection.model(socketOptions), fileContents());
         }
 
         /**
@@ -378,6 +381,29 @@ public final class CheckpointReader {
                 list.add(new ContentsEntry(description, length, at));
             }
             return list;
+        }
+
+        /** The TMPF entries as the model keeps them: digest and first bytes (their bytes follow the u32 description and length). */
+        private List<FileContents> fileContents() {
+            if (contents == null) return List.of();
+            List<FileContents> out = new ArrayList<>(contents.size());
+            for (ContentsEntry c : contents) {
+                int start = Math.toIntExact(c.at() + 8);
+                int length = Math.toIntExact(c.length());
+                ByteBuffer bytes = data.slice(start, length);
+                MessageDigest sha;
+                try {
+                    sha = MessageDigest.getInstance("SHA-256");
+                } catch (NoSuchAlgorithmException e) {
+                    throw new IllegalStateException("every Java platform has SHA-256", e);
+                }
+                sha.update(bytes.duplicate());
+                byte[] head = new byte[Math.min(length, FileContents.HEAD_MAX)];
+                bytes.get(0, head);
+                out.add(new FileContents(c.description(), length, HexFormat.of().formatHex(sha.digest()),
+                        ByteString.of(head)));
+            }
+            return List.copyOf(out);
         }
 
         /**

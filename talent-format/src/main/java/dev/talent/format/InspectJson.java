@@ -180,6 +180,7 @@ final class InspectJson {
             unsigned(g, f.size());
             g.writeStringField("site", f.site());
             if (f.kind() == OpenFile.Kind.LISTENING_SOCKET || f.kind() == OpenFile.Kind.TCP_CONNECTION) socketOptions(g, f);
+            if ((f.flags() & OpenFile.CONTENTS) != 0) contents(g, checkpoint.fileContents(f.description()).orElseThrow());
             g.writeEndObject();
         }
         g.writeEndArray();
@@ -234,6 +235,20 @@ final class InspectJson {
             g.writeEndObject();
         }
         g.writeEndArray();
+        g.writeEndObject();
+    }
+
+    /**
+     * The carried contents of a file without a name: {@code bytes}, {@code sha256}, {@code head} (the first
+     * {@link FileContents#HEAD_MAX} bytes, as a string or {@code {"hex": ...}}) and {@code whole} (whether head is all).
+     */
+    private static void contents(JsonGenerator g, FileContents c) throws IOException {
+        g.writeObjectFieldStart("contents");
+        g.writeNumberField("bytes", c.length());
+        g.writeStringField("sha256", c.sha256());
+        g.writeFieldName("head");
+        bytes(g, c.head());
+        g.writeBooleanField("whole", c.whole());
         g.writeEndObject();
     }
 

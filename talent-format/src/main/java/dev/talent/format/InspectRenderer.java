@@ -170,7 +170,10 @@ public final class InspectRenderer {
         if ((f.flags() & OpenFile.NONBLOCK) != 0) parts.add("non-blocking");
         if ((f.flags() & OpenFile.V6ONLY) != 0) parts.add("IPv6 only");
         if ((f.flags() & OpenFile.REUSEPORT) != 0) parts.add("port shared (SO_REUSEPORT)");
-        if ((f.flags() & OpenFile.CONTENTS) != 0) parts.add("no name, contents carried (TMPF)");
+        if ((f.flags() & OpenFile.CONTENTS) != 0) {
+            parts.add("no name, contents carried (TMPF)" + checkpoint.fileContents(f.description())
+                    .map(c -> ": " + c.length() + " bytes, sha256 " + c.sha256()).orElse(""));
+        }
         boolean socket = f.kind() == OpenFile.Kind.LISTENING_SOCKET || f.kind() == OpenFile.Kind.TCP_CONNECTION;
         List<SocketOptions.Option> options = List.of();
         if (socket) {

@@ -20,8 +20,17 @@ class TmpfileContentsTest {
         OpenFile scratch = c.files().stream().filter(f -> f.fd() == 9).findFirst().orElseThrow();
         assertThat(scratch.flags() & OpenFile.CONTENTS).isEqualTo(OpenFile.CONTENTS);
         assertThat(scratch.size()).isEqualTo(TmpfileCorpus.SCRATCH.length);
+        String sha = java.util.HexFormat.of().formatHex(java.security.MessageDigest.getInstance("SHA-256")
+                .digest(TmpfileCorpus.SCRATCH));
         assertThat(InspectRenderer.text(c)).contains("fd 9 stream \"/tmp/#41 (deleted)\"")
-                .contains("no name, contents carried (TMPF)");
+                .contains("no name, contents carried (TMPF): " + TmpfileCorpus.SCRATCH.length + " bytes, sha256 " + sha);
+        var json = new com.fasterxml.jackson.databind.ObjectMapper().readTree(InspectRenderer.json(c));
+        var fd9 = java.util.stream.StreamSupport.stream(json.get("files").spliterator(), false)
+                .filter(f -> f.get("fd").asInt() == 9).findFirst().orElseThrow();
+        assertThat(fd9.get("contents").get("bytes").asInt()).isEqualTo(TmpfileCorpus.SCRATCH.length);
+        assertThat(fd9.get("contents").get("sha256").asText()).isEqualTo(sha);
+        assertThat(fd9.get("contents").get("head").asText()).isEqualTo("a\nbc\ndef\nXY");
+        assertThat(fd9.get("contents").get("whole").asBoolean()).isTrue();
         CheckpointReader.read(ForgedCorpus.valid().get("tmpfile-empty.tck"), "e.tck");
     }
 
