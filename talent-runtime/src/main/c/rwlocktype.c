@@ -23,8 +23,9 @@
 #define TYPE "pthread_rwlock_t"
 
 /* How the lock is held, from the C library's private fields (the runtime is built for each C library; no function of
- * either tells it without changing it). glibc (2.25 on): __readers holds the write-locked bit 0, the write-phase bit
- * 1, the readers-waiting bit 2 and the readers in units of 8 above; __writers counts writers waiting; __shared and
+ * either tells it without changing it). glibc (2.25 on): __readers holds the write-phase bit 0 (left set after a
+ * write lock is released, until readers come), the write-locked bit 1, the readers-waiting bit 2 and the readers in
+ * units of 8 above; __writers counts writers waiting; __shared and
  * __flags (the kind) are the attributes. musl: __u.__vi[0] is the lock word (0x7fffffff write-locked, else the
  * readers; bit 31 waiters), __u.__vi[1] the waiters, __u.__i[2] the process-shared flag (128). Returns the readers,
  * or -1 write-locked; *refused is set to the reason the lock cannot be carried, if any. */
@@ -40,7 +41,7 @@ static long native_held(const pthread_rwlock_t *l, const char **refused)
                    "read-write lock of the default kind";
     else if ((r & 4u) != 0 || l->__data.__writers != 0)
         *refused = "has waiters; talent carries a read-write lock nobody waits on";
-    return (r & 1u) ? -1 : (long)(r >> 3);
+    return (r & 2u) ? -1 : (long)(r >> 3);
 #else
     unsigned w = (unsigned)l->__u.__vi[0];
     if (l->__u.__i[2] != 0)
