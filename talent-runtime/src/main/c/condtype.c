@@ -13,21 +13,11 @@
  * with another clock, and one with waiters (which a single-threaded program cannot have; refused rather than
  * dropped). Every value of the one-bit member is valid, so the readers need no check beyond its width. */
 #include "condtype.h"
-#include "diag.h"
-#include "refusal.h"
+#include "typemsg.h"
 
 #include <pthread.h>
-#include <stdio.h>
 #include <string.h>
 #include <time.h>
-
-static void describe(char *buf, size_t len)
-{
-    if (tl_accessor_ctx)
-        tl_ctx_describe(tl_accessor_ctx, buf, len);
-    else
-        snprintf(buf, len, "a condition variable");
-}
 
 /* The C library's clock, whether it is process-shared and whether anybody waits on it, from its private fields (the
  * runtime is built for each C library; neither has a function that tells them). glibc (2.25 on): __wrefs holds the
@@ -51,27 +41,16 @@ static int native_clock(const pthread_cond_t *c, int *shared, int *waiters)
 
 static unsigned long long clock_get(const void *o)
 {
-    char what[256];
     int shared, waiters;
     int clock = native_clock((const pthread_cond_t *)o, &shared, &waiters);
-    if (shared) {
-        describe(what, sizeof what);
-        tl_refuse("cannot checkpoint: pthread_cond_t '%s' is process-shared; talent carries a condition variable "
-                  "private to the process", what);
-        return 0;
-    }
-    if (clock != CLOCK_REALTIME && clock != CLOCK_MONOTONIC) {
-        describe(what, sizeof what);
-        tl_refuse("cannot checkpoint: pthread_cond_t '%s' measures its timed waits on clock %d; talent carries a "
-                  "condition variable on CLOCK_REALTIME or CLOCK_MONOTONIC", what, clock);
-        return 0;
-    }
-    if (waiters) {
-        describe(what, sizeof what);
-        tl_refuse("cannot checkpoint: pthread_cond_t '%s' has waiters; talent carries a condition variable nobody "
-                  "waits on", what);
-        return 0;
-    }
+    if (shared)
+        return tl_type_refuse("pthread_cond_t", "is process-shared; talent carries a condition variable private to "
+                              "the process");
+    if (clock != CLOCK_REALTIME && clock != CLOCK_MONOTONIC)
+        return tl_type_refuse("pthread_cond_t", "measures its timed waits on clock %d; talent carries a condition "
+                              "variable on CLOCK_REALTIME or CLOCK_MONOTONIC", clock);
+    if (waiters)
+        return tl_type_refuse("pthread_cond_t", "has waiters; talent carries a condition variable nobody waits on");
     return clock == CLOCK_MONOTONIC ? TL_COND_MONOTONIC : TL_COND_REALTIME;
 }
 
@@ -84,12 +63,8 @@ static void clock_set(void *o, unsigned long long v)
         return;
     }
     if (pthread_condattr_init(&a) != 0 || pthread_condattr_setclock(&a, CLOCK_MONOTONIC) != 0
-        || pthread_cond_init((pthread_cond_t *)o, &a) != 0) {
-        char what[256];
-        describe(what, sizeof what);
-        tl_die(TL_EXIT_DATAERR, "cannot restore '%s': this C library does not initialise a condition variable on "
-               "CLOCK_MONOTONIC", what);
-    }
+        || pthread_cond_init((pthread_cond_t *)o, &a) != 0)
+        tl_type_die("pthread_cond_t", "this C library does not initialise a condition variable on CLOCK_MONOTONIC");
     pthread_condattr_destroy(&a);
 }
 

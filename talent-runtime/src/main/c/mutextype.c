@@ -16,20 +16,10 @@
  * outside it is taken. A kind above TL_MUTEX_KIND_MAX is refused by both readers (values.c, CheckpointReader). */
 #include "mutextype.h"
 #include "contract.h"
-#include "diag.h"
-#include "refusal.h"
+#include "typemsg.h"
 
 #include <pthread.h>
-#include <stdio.h>
 #include <string.h>
-
-static void describe(char *buf, size_t len)
-{
-    if (tl_accessor_ctx)
-        tl_ctx_describe(tl_accessor_ctx, buf, len);
-    else
-        snprintf(buf, len, "a mutex");
-}
 
 /* The C library's kind and whether the mutex is held, from its private fields (the runtime is built for each C
  * library; no function of either tells them). glibc: __kind holds the type in bits 0-1 and its attribute flags
@@ -50,22 +40,15 @@ static int native_kind(const pthread_mutex_t *m, int *locked)
 
 static unsigned long long kind_get(const void *o)
 {
-    char what[256];
     int locked;
     int kind = native_kind((const pthread_mutex_t *)o, &locked);
-    if (kind < 0 || kind > TL_MUTEX_ERRORCHECK) {
-        describe(what, sizeof what);
-        tl_refuse("cannot checkpoint: pthread_mutex_t '%s' was initialised with attributes besides its type "
-                  "(process-shared, robust or a priority protocol); talent carries a mutex of the default, "
-                  "recursive or error-checking type", what);
-        return 0;
-    }
-    if (locked) {
-        describe(what, sizeof what);
-        tl_refuse("cannot checkpoint: pthread_mutex_t '%s' is locked; talent carries a mutex only while it is "
-                  "unlocked (a checkpoint outside the region it guards is taken)", what);
-        return 0;
-    }
+    if (kind < 0 || kind > TL_MUTEX_ERRORCHECK)
+        return tl_type_refuse(TL_MUTEX_TYPE_NAME, "was initialised with attributes besides its type (process-shared, "
+                              "robust or a priority protocol); talent carries a mutex of the default, recursive or "
+                              "error-checking type");
+    if (locked)
+        return tl_type_refuse(TL_MUTEX_TYPE_NAME, "is locked; talent carries a mutex only while it is unlocked (a "
+                              "checkpoint outside the region it guards is taken)");
     return (unsigned long long)kind;
 }
 
@@ -73,23 +56,17 @@ static void kind_set(void *o, unsigned long long v)
 {
     static const pthread_mutex_t fresh = PTHREAD_MUTEX_INITIALIZER;
     pthread_mutexattr_t a;
-    if (v > TL_MUTEX_KIND_MAX) {
-        char what[256];
-        describe(what, sizeof what);
-        tl_die(TL_EXIT_DATAERR, "cannot restore '%s': its pthread_mutex_t is of kind %llu, which is none (0 default, "
-               "1 recursive, 2 error-checking)", what, v);
-    }
+    if (v > TL_MUTEX_KIND_MAX)
+        tl_type_die(TL_MUTEX_TYPE_NAME, "its pthread_mutex_t is of kind %llu, which is none (0 default, 1 recursive, "
+                    "2 error-checking)", v);
     if (v == TL_MUTEX_DEFAULT) {
         memcpy(o, &fresh, sizeof fresh);
         return;
     }
     if (pthread_mutexattr_init(&a) != 0
         || pthread_mutexattr_settype(&a, v == TL_MUTEX_RECURSIVE ? PTHREAD_MUTEX_RECURSIVE : PTHREAD_MUTEX_ERRORCHECK)
-        || pthread_mutex_init((pthread_mutex_t *)o, &a) != 0) {
-        char what[256];
-        describe(what, sizeof what);
-        tl_die(TL_EXIT_DATAERR, "cannot restore '%s': this C library does not initialise a mutex of kind %llu", what, v);
-    }
+        || pthread_mutex_init((pthread_mutex_t *)o, &a) != 0)
+        tl_type_die(TL_MUTEX_TYPE_NAME, "this C library does not initialise a mutex of kind %llu", v);
     pthread_mutexattr_destroy(&a);
 }
 

@@ -114,6 +114,13 @@ extern const talent_type talent_regex_type;
 extern const talent_type talent_mutex_type;
 /* pthread_cond_t (condtype.c): carried as its clock while nobody waits on it, restored freshly initialised */
 extern const talent_type talent_cond_type;
+/* pthread_rwlock_t (rwlocktype.c): carried as how the program holds it (unlocked, read-locked N times, write-locked),
+ * restored freshly initialised and locked again so */
+extern const talent_type talent_rwlock_type;
+/* pthread_spinlock_t (spintype.c): carried as locked or not, restored with pthread_spin_init (and _lock) */
+extern const talent_type talent_spinlock_type;
+/* pthread_barrier_t (barriertype.c): carried as its count while nobody waits at it, restored freshly initialised */
+extern const talent_type talent_barrier_type;
 
 /* ---------------------------------------------------------------- program tables */
 

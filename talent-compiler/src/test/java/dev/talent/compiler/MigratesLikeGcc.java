@@ -9,6 +9,12 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.talent.compiler.MigrationHops.Run;
 import dev.talent.compiler.MigrationHops.Target;
+import dev.talent.format.Checkpoint;
+import dev.talent.format.CheckpointReader;
+import dev.talent.format.CheckpointWriter;
+import dev.talent.format.CorruptCheckpointException;
+import dev.talent.format.GlobalVar;
+import dev.talent.format.Value;
 import dev.talent.toolchain.Isa;
 import java.io.File;
 import java.nio.file.Files;
@@ -17,6 +23,7 @@ import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.stream.Stream;
 
 /**
  * One C program checked against plain gcc: built by talent, run uninterrupted, then stopped after each of the
@@ -237,5 +244,55 @@ final class MigratesLikeGcc {
                 }
             }
         }
+    }
+
+    /** A checkpoint file written by a stop, as read by the Java reader. */
+    record Stopped(Path file, Checkpoint checkpoint) {
+        /** The value of the global named {@code name} (the first of that name). */
+        Value global(String name) {
+            return checkpoint.globals().stream().filter(g -> g.name().equals(name)).findFirst().orElseThrow().value();
+        }
+    }
+
+    /**
+     * {@code exe} run on {@code t} and stopped after {@code stop} site visits (the stop must be taken: exit 75) into
+     * {@code work/ck-NAME}; the checkpoint it wrote, which the Java reader must read and write back byte for byte.
+     */
+    static Stopped stoppedAt(Path work, String name, Target t, Path exe, int stop) throws Exception {
+        Path ck = checkpointDir(work.resolve("ck-" + name));
+        Run first = run(command(t, exe), Map.of("TALENT_CHECKPOINT_DIR", ck.toString(), "TALENT_STOP_AFTER",
+                String.valueOf(stop)), null);
+        assertThat(first.rc()).as(first.err()).isEqualTo(75);
+        Path file;
+        try (Stream<Path> s = Files.list(ck)) {
+            file = s.filter(p -> p.getFileName().toString().endsWith(".tck")).findFirst().orElseThrow();
+        }
+        byte[] bytes = Files.readAllBytes(file);
+        Checkpoint c = CheckpointReader.read(bytes, file.toString());
+        assertThat(CheckpointWriter.write(c)).as("the Java model holds the whole file").isEqualTo(bytes);
+        return new Stopped(file, c);
+    }
+
+    /**
+     * The stopped checkpoint with the global named {@code name} given the value {@code forged} (CRCs right): the Java
+     * reader must refuse it with a message containing {@code javaMessage}; written over the file, the restore of
+     * {@code exe} on {@code t} must end with exit 66 (an invalid file) and no output. Returns the restore's run, for
+     * the C reader's message.
+     */
+    static Run forgedGlobalRefused(Target t, Path exe, Stopped s, String name, Value forged, String javaMessage)
+            throws Exception {
+        Checkpoint c = s.checkpoint();
+        List<GlobalVar> globals = c.globals().stream().map(g -> !g.name().equals(name) ? g
+                : new GlobalVar(g.key(), g.name(), g.declPos(), g.type(), forged)).toList();
+        byte[] bytes = CheckpointWriter.write(new Checkpoint(c.meta(), c.types(), c.strings(), globals, c.frames(), c.heap(),
+                c.files(), c.pendingWait(), c.epoll(), c.signals(), c.environment(), c.errno(), c.socketOptions()));
+        org.assertj.core.api.Assertions.assertThatThrownBy(() -> CheckpointReader.read(bytes, "forged.tck"))
+                .isInstanceOf(CorruptCheckpointException.class).hasMessageContaining(javaMessage);
+        Files.write(s.file(), bytes);
+        Run second = run(command(t, exe), Map.of("TALENT_CHECKPOINT_DIR", s.file().getParent().toString(),
+                "TALENT_RESTART", "1", "TALENT_RESTORE_FILE", s.file().toString()), null);
+        assertThat(second.rc()).as(second.err()).isEqualTo(66);
+        assertThat(second.out()).isEmpty();
+        return second;
     }
 }

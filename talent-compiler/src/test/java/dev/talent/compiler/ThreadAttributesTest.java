@@ -50,6 +50,37 @@ class ThreadAttributesTest {
         assertThat(out).doesNotContain("__size").contains("pthread_mutexattr_init(&ma)");
     }
 
+    /**
+     * A pthread_rwlockattr_t and a pthread_barrierattr_t set up and destroyed before the loops: not saved (they were
+     * refused at build time before, private member '__size'); the lock and barrier they made are (rwlocktype.c,
+     * barriertype.c).
+     */
+    @Test
+    void readWriteLockAndBarrierAttributesDeadAtEverySiteAreNotSaved() {
+        String out = CProgram.in(dir).file("m.c", """
+                #include <pthread.h>
+                static pthread_rwlock_t rw;
+                static pthread_barrier_t b;
+                static unsigned work(unsigned n) { unsigned h = 0; for (unsigned i = 0; i < n; i++) h = h * 31 + i; return h; }
+                int main(void) {
+                  pthread_rwlockattr_t ra;
+                  pthread_barrierattr_t ba;
+                  unsigned h = work(10);
+                  pthread_rwlockattr_init(&ra);
+                  pthread_rwlockattr_setpshared(&ra, PTHREAD_PROCESS_PRIVATE);
+                  pthread_rwlock_init(&rw, &ra);
+                  pthread_rwlockattr_destroy(&ra);
+                  pthread_barrierattr_init(&ba);
+                  pthread_barrier_init(&b, &ba, 1);
+                  pthread_barrierattr_destroy(&ba);
+                  for (int i = 0; i < 10; i++) h += work(i) + (pthread_barrier_wait(&b) != 0);
+                  return (int)(h & 1);
+                }
+                """).instrumented("m.c");
+        assertThat(out).doesNotContain("__size").contains("pthread_rwlockattr_init(&ra)")
+                .contains("&rw, &talent_rwlock_type").contains("&b, &talent_barrier_type");
+    }
+
     @Test
     void attributesLiveAtASiteAreStillRefusedByName() {
         List<Diagnostic> d = CProgram.in(dir).file("m.c", """

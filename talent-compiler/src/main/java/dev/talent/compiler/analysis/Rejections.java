@@ -10,6 +10,11 @@ public final class Rejections {
     /** GCC's builtin jumps: their buffer holds only frame and stack addresses, with no library call to redo. */
     private static final Set<String> BUILTIN_JUMPS = Set.of("__builtin_setjmp", "__builtin_longjmp");
     private static final Set<String> THREADS = Set.of("pthread_create", "thrd_create", "clone");
+    /**
+     * Thread-specific data keys: a key is a number of this process's C library, created by it, and its values and
+     * destructor live in the library's tables, which talent does not carry (docs/CODEGEN.md "Types of the C library").
+     */
+    private static final Set<String> KEYS = Set.of("pthread_key_create", "tss_create");
     private static final Set<String> ALLOCA = Set.of("alloca", "__builtin_alloca", "__builtin_alloca_with_align");
     /**
      * The wrapped allocator functions (RuntimeLibrary.WRAPPED_ALLOCATOR) that the C library defines together, in one
@@ -55,6 +60,11 @@ public final class Rejections {
                     } else if (THREADS.contains(callee)) {
                         diags.error(tu, n, "threads are not supported ('" + callee + "')",
                                 "checkpoint single-threaded programs; fork is allowed");
+                    } else if (KEYS.contains(callee)) {
+                        diags.error(tu, n, "thread-specific data is not supported ('" + callee + "'): the key is a number"
+                                        + " of this process's C library and its value and destructor live in the library's"
+                                        + " tables, which talent does not carry; a restarted process has no such key",
+                                "keep the value in a global variable (a checkpointed program runs one thread)");
                     } else if (ALLOCA.contains(callee) && f.chain) {
                         diags.error(tu, n, "alloca in '" + f.name + "', a function that may checkpoint, in a form talent does not"
                                         + " rewrite into a tracked block ('" + callee + "'"

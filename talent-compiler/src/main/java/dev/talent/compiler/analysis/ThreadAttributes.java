@@ -6,7 +6,7 @@ import java.util.Set;
 
 /**
  * Attribute objects of the threads library ({@code pthread_mutexattr_t}, {@code pthread_condattr_t},
- * {@code pthread_attr_t}; issue 11): a local one is set up with its {@code _init}, handed by address to the library's
+ * {@code pthread_attr_t}, {@code pthread_rwlockattr_t}, {@code pthread_barrierattr_t}; issue 11): a local one is set up with its {@code _init}, handed by address to the library's
  * functions that read or set it ({@code pthread_mutexattr_settype(&a, ...)}, {@code pthread_mutex_init(&m, &a)}) and
  * destroyed. None of those functions keeps the address, so such an argument does not make the variable address-taken
  * ({@link AddressTakenAnalysis}), and its {@code _init} writes it without reading it (a kill in {@link CfgBuilder}):
@@ -15,8 +15,13 @@ import java.util.Set;
  * {@code _destroy} (or before its {@code _init}) is not.
  */
 public final class ThreadAttributes {
-    private static final Set<String> TYPES = Set.of("pthread_mutexattr_t", "pthread_condattr_t", "pthread_attr_t");
-    private static final Set<String> INITS = Set.of("pthread_mutexattr_init", "pthread_condattr_init", "pthread_attr_init");
+    private static final Set<String> TYPES = Set.of("pthread_mutexattr_t", "pthread_condattr_t", "pthread_attr_t",
+            "pthread_rwlockattr_t", "pthread_barrierattr_t");
+    private static final Set<String> INITS = Set.of("pthread_mutexattr_init", "pthread_condattr_init", "pthread_attr_init",
+            "pthread_rwlockattr_init", "pthread_barrierattr_init");
+    /** The functions that initialise an object with an attribute object as their second argument. */
+    private static final Set<String> INIT_WITH = Set.of("pthread_mutex_init", "pthread_cond_init", "pthread_create",
+            "pthread_rwlock_init", "pthread_barrier_init");
 
     private ThreadAttributes() {
     }
@@ -42,9 +47,9 @@ public final class ThreadAttributes {
         if (p == null || !p.is("CallExpr") || p.inner().isEmpty() || p.child(0) == child) return null;
         String callee = String.valueOf(Ast.directCallee(p));
         boolean attrCall = callee.startsWith("pthread_mutexattr_") || callee.startsWith("pthread_condattr_")
-                || callee.startsWith("pthread_attr_");
-        boolean initWith = (callee.equals("pthread_mutex_init") || callee.equals("pthread_cond_init")
-                || callee.equals("pthread_create")) && p.inner().size() > 2 && p.child(2) == child;
+                || callee.startsWith("pthread_attr_") || callee.startsWith("pthread_rwlockattr_")
+                || callee.startsWith("pthread_barrierattr_");
+        boolean initWith = INIT_WITH.contains(callee) && p.inner().size() > 2 && p.child(2) == child;
         return attrCall || initWith ? p : null;
     }
 

@@ -86,6 +86,15 @@ public final class TypeResolver {
         return name.equals("bool") && !fileTypedefs.containsKey(name) && !localTypedefs.containsKey(name);
     }
 
+    /**
+     * True when the typedef name is declared outside the program's text, in a C library header (as
+     * {@link #isLibraryRecord} for a record): {@code pthread_spinlock_t}, an int whose values are each library's own.
+     */
+    public boolean isLibraryTypedef(String name) {
+        Node td = localTypedefs.getOrDefault(name, fileTypedefs.get(name));
+        return td != null && !tu.inMainFile(td.loc());
+    }
+
     /** The type a typedef name stands for (one level). */
     public CType typedefTarget(String name) {
         Node td = localTypedefs.getOrDefault(name, fileTypedefs.get(name));

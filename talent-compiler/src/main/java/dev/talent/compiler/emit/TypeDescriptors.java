@@ -327,8 +327,11 @@ public final class TypeDescriptors {
      * FD_SET/FD_CLR; fdsettype.c); {@code regex_t} (carried as the pattern and flags regcomp compiled it from, compiled
      * again at the restore; regexes.c); {@code struct sockaddr_storage} (its family, its bytes, an IPv6 scope id as a
      * number; sockaddrtype.c); {@code pthread_mutex_t} (its kind, refused while locked, restored freshly initialised;
-     * mutextype.c); {@code pthread_cond_t} (its clock, refused with waiters, restored freshly initialised; condtype.c).
-     * Null for any other type, and for a program's own type of that name.
+     * mutextype.c); {@code pthread_cond_t} (its clock, refused with waiters, restored freshly initialised; condtype.c);
+     * {@code pthread_rwlock_t} (how it is held, restored freshly initialised and locked again; rwlocktype.c);
+     * {@code pthread_barrier_t} (its count, refused with a thread inside; barriertype.c); {@code pthread_spinlock_t}
+     * (an int of the C library's own values: locked or not; spintype.c). Null for any other type, and for a program's
+     * own type of that name.
      */
     private String runtimeDescribed(CType t) {
         CType c = t;
@@ -337,7 +340,11 @@ public final class TypeDescriptors {
         boolean regex = false;
         boolean mutex = false;
         boolean cond = false;
+        String thread = null;
         for (int guard = 0; c instanceof CType.Named n && guard < 100; guard++) {
+            if (THREAD_TYPES.containsKey(n.name()) && thread == null) thread = n.name();
+            // pthread_spinlock_t is an int (volatile) in glibc and musl: a typedef of the library, not a record
+            if (n.name().equals("pthread_spinlock_t") && types.isLibraryTypedef(n.name())) return "talent_spinlock_type";
             sigset |= n.name().equals("sigset_t") || n.name().equals("__sigset_t");
             fdset |= n.name().equals("fd_set");
             regex |= n.name().equals("regex_t");
@@ -349,19 +356,25 @@ public final class TypeDescriptors {
                 return null;
             }
         }
-        // pthread_mutex_t and pthread_cond_t are unions in glibc, structs in musl
+        // the threads library's types are unions in glibc, structs in musl
+        boolean threadType = mutex || cond || thread != null;
         if (!(c instanceof CType.Tagged g)
-                || !(g.tag().equals("struct") || ((mutex || cond) && g.tag().equals("union")))) return null;
+                || !(g.tag().equals("struct") || (threadType && g.tag().equals("union")))) return null;
         Node rec = types.record(g);
         if (rec == null || !rec.flag("completeDefinition") || !types.isLibraryRecord(rec)) return null;
         if (mutex) return "talent_mutex_type";
         if (cond) return "talent_cond_type";
+        if (thread != null) return THREAD_TYPES.get(thread);
         if (sigset) return "talent_sigset_type";
         if (fdset) return "talent_fdset_type";
         if (regex) return "talent_regex_type";
         if (!g.isAnonymous() && g.name().equals("sockaddr_storage")) return "talent_sockaddr_storage_type";
         return !g.isAnonymous() && g.name().equals("sigaction") ? "talent_sigaction_type" : null;
     }
+
+    /** The threads library's record types the runtime describes besides the mutex and condition variable. */
+    private static final java.util.Map<String, String> THREAD_TYPES = java.util.Map.of(
+            "pthread_rwlock_t", "talent_rwlock_type", "pthread_barrier_t", "talent_barrier_type");
 
     /** Names of padding in the C library's types (glibc's struct stat, struct timespec, siginfo_t...). */
     private static final java.util.regex.Pattern LIBRARY_PADDING =

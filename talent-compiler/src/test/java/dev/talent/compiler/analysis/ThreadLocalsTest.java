@@ -56,4 +56,31 @@ class ThreadLocalsTest {
         assertThat(d).anySatisfy(e -> assertThat(e.message()).contains("thread-local variable 'n'"));
         assertThat(d).anySatisfy(e -> assertThat(e.message()).contains("threads are not supported ('thrd_create')"));
     }
+
+    /**
+     * pthread_key_create (and C11's tss_create): the key is a number of this process's C library, its value and
+     * destructor in the library's tables. Carried as the number, a restarted process had no such key
+     * (pthread_getspecific answered NULL after the restore): refused at build time by name.
+     */
+    @Test
+    void threadSpecificDataKeysAreRefusedByName() {
+        var d = CProgram.in(dir).file("a.c", """
+                #include <pthread.h>
+                #include <threads.h>
+                static pthread_key_t k;
+                static tss_t t;
+                static int v = 42;
+                int main(void) {
+                  pthread_key_create(&k, 0);
+                  tss_create(&t, 0);
+                  pthread_setspecific(k, &v);
+                  int n = 0;
+                  for (int i = 0; i < 3; i++) n += *(int *)pthread_getspecific(k);
+                  return n;
+                }
+                """).rejection();
+        assertThat(d).anySatisfy(e -> assertThat(e.message()).contains("thread-specific data is not supported ('pthread_key_create')")
+                .contains("a restarted process has no such key"));
+        assertThat(d).anySatisfy(e -> assertThat(e.message()).contains("thread-specific data is not supported ('tss_create')"));
+    }
 }

@@ -242,6 +242,62 @@ class TypeDescriptorsTest {
     }
 
     /**
+     * pthread_rwlock_t and pthread_barrier_t (glibc: unions of private members and bytes) and pthread_spinlock_t (an
+     * int of each C library's own values): the runtime's descriptors (rwlocktype.c, barriertype.c, spintype.c), for
+     * globals, a function-local static, struct members and an array; the build refused the first two before ("private
+     * member '__data'"), and carried the spin lock as its int (unlocked on x86_64, locked on s390x and musl).
+     */
+    @Test
+    void readWriteLocksBarriersAndSpinLocksAreDescribedByTheRuntime() {
+        String out = CProgram.in(dir).file("a.c", """
+                #include <pthread.h>
+                #include <stdlib.h>
+                struct table { pthread_rwlock_t lock; pthread_spinlock_t spin; int n; };
+                typedef pthread_spinlock_t my_spin;
+                static pthread_rwlock_t cache = PTHREAD_RWLOCK_INITIALIZER;
+                static pthread_barrier_t step;
+                static my_spin spins[4];
+                int main(void) {
+                  static pthread_rwlock_t local = PTHREAD_RWLOCK_INITIALIZER;
+                  struct table *t = malloc(sizeof *t);
+                  int n = 0;
+                  pthread_rwlock_init(&t->lock, 0);
+                  pthread_spin_init(&t->spin, 0);
+                  pthread_barrier_init(&step, 0, 1);
+                  for (int i = 0; i < 3; i++) {
+                    pthread_rwlock_rdlock(&cache); pthread_rwlock_wrlock(&local); pthread_spin_lock(&spins[i]);
+                    n += i + pthread_barrier_wait(&step);
+                    pthread_spin_unlock(&spins[i]); pthread_rwlock_unlock(&local); pthread_rwlock_unlock(&cache);
+                  }
+                  return n;
+                }
+                """).instrumented("a.c");
+        String tables = out.substring(out.indexOf("/* ---- talent: tables"));
+        assertThat(out).doesNotContain("__data").doesNotContain("__size");
+        assertThat(tables).contains("TALENT_FIELD(struct table, lock, &talent_rwlock_type)")
+                .contains("TALENT_FIELD(struct table, spin, &talent_spinlock_type)")
+                .contains("&cache, &talent_rwlock_type").contains("&__talent_s_main_local, &talent_rwlock_type")
+                .contains("&step, &talent_barrier_type").contains("&talent_spinlock_type");
+    }
+
+    /** A program's own type named as one of the threads library's: described by its members, as any struct. */
+    @Test
+    void aProgramsOwnTypesOfThoseNamesAreItsOwn() {
+        String out = CProgram.in(dir).file("a.c", """
+                typedef struct { int readers; } pthread_rwlock_t;
+                typedef int pthread_spinlock_t;
+                static pthread_rwlock_t mine;
+                static pthread_spinlock_t spin;
+                int main(void) {
+                  int n = 0;
+                  for (int i = 0; i < 3; i++) { mine.readers += i; spin += i; n += mine.readers + spin; }
+                  return n;
+                }
+                """).instrumented("a.c");
+        assertThat(out).doesNotContain("talent_rwlock_type").doesNotContain("talent_spinlock_type").contains("readers");
+    }
+
+    /**
      * regex_t: the runtime's descriptor (regexes.c: the pattern is carried and compiled again), never glibc's
      * __buffer, which refused the build before (GNU ed's global 'store').
      */
