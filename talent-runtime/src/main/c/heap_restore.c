@@ -393,8 +393,12 @@ void tl_heap_restore(tl_checkpoint *ck)
         size = (size_t)blk->count * esz + blk->tail_len;
         if (base != desc && size < base->size)
             size = base->size;  /* a struct hack's block smaller than its struct here too: the struct's members fit */
-        /* an aligned alloca's block: its position names its alignment (hostile: a power of two, bounded) */
-        align = same_site ? prev_align : tl_alloca_site_align(pos, blk->pos_len);
+        /* an aligned alloca's block or an over-aligned block of posix_memalign & co.: its position names its
+         * alignment (hostile: a power of two, bounded) */
+        if (same_site)
+            align = prev_align;
+        else if ((align = tl_alloca_site_align(pos, blk->pos_len)) == 0)
+            align = tl_heap_site_align(pos, blk->pos_len);
         prev_pos = pos;
         prev_len = blk->pos_len;
         prev_site = site;

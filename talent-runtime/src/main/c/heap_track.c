@@ -656,12 +656,47 @@ static int valid_alignment(size_t align)
     return align && (align & (align - 1)) == 0;
 }
 
+/* The positions of over-aligned blocks from no site of the program, one per alignment above the header's (32 to
+ * TL_HEAP_MAX_ALIGN): the position names the alignment, which a checkpoint carries with it (tl_heap_site_align). */
+static const char *const aligned_pos[] = {
+    "aligned@32:?", "aligned@64:?", "aligned@128:?", "aligned@256:?", "aligned@512:?", "aligned@1024:?",
+    "aligned@2048:?", "aligned@4096:?"
+};
+static const char aligned_prefix[] = "aligned@";
+
+/* The site of a block asked with alignment align where talent saw no call site: "?" up to the header's alignment
+ * (every block has that), else the aligned position above. Alignments above TL_HEAP_MAX_ALIGN keep "?": a restore
+ * does not give them back. */
+static uint32_t aligned_site(size_t align)
+{
+    unsigned k = 0;
+    if (align <= sizeof(tl_hdr) || align > TL_HEAP_MAX_ALIGN)
+        return 0;
+    while (((size_t)32 << k) < align)
+        k++;
+    return tl_heap_site(aligned_pos[k], NULL);
+}
+
+size_t tl_heap_site_align(const char *pos, size_t len)
+{
+    size_t i = sizeof aligned_prefix - 1, align = 0;
+    if (len < i || strncmp(pos, aligned_prefix, i) != 0)
+        return 0;
+    /* at most 5 digits (4096): no overflow whatever the checkpoint holds */
+    for (; i < len && i < sizeof aligned_prefix + 4 && pos[i] >= '0' && pos[i] <= '9'; i++)
+        align = align * 10 + (size_t)(pos[i] - '0');
+    if (i == sizeof aligned_prefix - 1 || i >= len || pos[i] != ':' || align == 0 || (align & (align - 1)) != 0 ||
+            align > TL_HEAP_MAX_ALIGN || (pos[sizeof aligned_prefix - 1] == '0'))
+        return (size_t)-1;
+    return align;
+}
+
 int __wrap_posix_memalign(void **out, size_t align, size_t size)
 {
     void *p;
     if (!valid_alignment(align) || align % sizeof(void *) != 0)
         return EINVAL;
-    p = alloc_aligned(align, size, 0);
+    p = alloc_aligned(align, size, aligned_site(align));
     if (!p)
         return ENOMEM;
     *out = p;
@@ -674,7 +709,7 @@ void *__wrap_aligned_alloc(size_t align, size_t size)
         errno = EINVAL;
         return NULL;
     }
-    return alloc_aligned(align, size, 0);
+    return alloc_aligned(align, size, aligned_site(align));
 }
 
 void *__wrap_memalign(size_t align, size_t size)
@@ -684,7 +719,7 @@ void *__wrap_memalign(size_t align, size_t size)
 
 void *__wrap_valloc(size_t size)
 {
-    return alloc_aligned(4096, size, 0);
+    return alloc_aligned(4096, size, aligned_site(4096));
 }
 
 char *__wrap_strdup(const char *s)
