@@ -261,8 +261,9 @@ public final class PrecopyBench {
                     Files.readString(out).length())), Files.readString(out), expected, destination);
             if (destination != null) {
                 aheadLines.clear();
+                // its delta line says whether the base read ahead spared the go the base's CRCs
                 Files.readAllLines(dst.resolve("stderr")).stream().filter(l -> l.startsWith("talent: ahead:")
-                        || l.startsWith("talent: restored checkpoint"))
+                        || l.startsWith("talent: delta ") || l.startsWith("talent: restored checkpoint"))
                         .forEach(aheadLines::add);
             }
             return new Sample((t1 - t0) / 1e6, (t2 - t1) / 1e6, restoreMs, Files.size(stop), aheadMs, aheadBytes,
