@@ -235,6 +235,11 @@ public final class BenchCommand implements Runnable {
                         + " (default ${DEFAULT-VALUE}).")
         List<String> ahead = List.of("populate");
 
+        @Option(names = "--heap",
+                description = "Also measure each size with the state in the heap (a tree of 512-byte nodes, one malloc"
+                        + " each) instead of a global array, side by side.")
+        boolean heap;
+
         @Override String name() { return "precopy"; }
 
         @Override int minimumRuns() { return 1; }
@@ -259,8 +264,8 @@ public final class BenchCommand implements Runnable {
                             + " alone)");
                 }
             }
-            return new PrecopyBench(workspace, dirty.stream().distinct().toList(), ahead.equals(List.of("none")) ? List.of() : ahead.stream().distinct().toList())
-                    .run(mib.stream().distinct().toList(), runs);
+            return new PrecopyBench(workspace, dirty.stream().distinct().toList(), ahead.equals(List.of("none")) ? List.of() : ahead.stream().distinct().toList(),
+                    heap).run(mib.stream().distinct().toList(), runs);
         }
     }
 

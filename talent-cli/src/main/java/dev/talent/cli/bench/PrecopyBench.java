@@ -48,6 +48,8 @@ import java.util.concurrent.TimeoutException;
  * place the FIFO names it ({@code base pre-NNNNNN.tck}) and the stop waits for the destination's {@code ahead} event;
  * the stop waits until it waits on the FIFO, and its restore is timed from the go line to its {@code ready} event.
  * The modes alternate in each run. Every run's output (source, then destination) must equal an uninterrupted run's.
+ * With {@code heap}, each size is measured a second time with the state in the heap (precopy.c built with
+ * PRECOPY_HEAP: a tree of 512-byte nodes, one malloc each), its rows labelled "M MiB heap".
  */
 public final class PrecopyBench {
 
@@ -65,6 +67,8 @@ public final class PrecopyBench {
     private final List<String> dirty;
     /** TALENT_AHEAD of each "ahead" mode's destination (populate, base or off); empty: no such mode. */
     private final List<String> ahead;
+    /** Whether each size is also measured with its state in the heap. */
+    private final boolean heap;
     private final List<Integer> rounds = new ArrayList<>();
     /**
      * The runtime's own report of the last pre-copy run of each TALENT_DIRTY value (its -v lines on its rounds, the
@@ -77,12 +81,14 @@ public final class PrecopyBench {
     /**
      * dirty: the runtime's key dirty (TALENT_DIRTY) for the pre-copy runs (track, stop or off), the first for "pre-copy"
      * and the ahead modes, each further one a mode "pre dirty=VALUE" of its own; ahead: TALENT_AHEAD of the
-     * destination started ahead in each "ahead" mode (populate, base or off), empty for none.
+     * destination started ahead in each "ahead" mode (populate, base or off), empty for none; heap: each size also
+     * with its state in the heap.
      */
-    public PrecopyBench(BenchWorkspace workspace, List<String> dirty, List<String> ahead) {
+    public PrecopyBench(BenchWorkspace workspace, List<String> dirty, List<String> ahead, boolean heap) {
         this.workspace = workspace;
         this.dirty = dirty;
         this.ahead = ahead;
+        this.heap = heap;
     }
 
     /**
@@ -98,10 +104,13 @@ public final class PrecopyBench {
 
     /**
      * All runs of one state size; ahead: the runs of each "ahead" mode, by its TALENT_AHEAD, in the order given; dirty:
-     * the pre-copy runs of each further TALENT_DIRTY value, in the order given.
+     * the pre-copy runs of each further TALENT_DIRTY value, in the order given; heap: the state was the heap tree.
      */
-    record SizeResult(int mib, List<Sample> full, List<Sample> pre, Map<String, List<Sample>> ahead,
-                      Map<String, List<Sample>> dirty) {}
+    record SizeResult(int mib, boolean heap, List<Sample> full, List<Sample> pre, Map<String, List<Sample>> ahead,
+                      Map<String, List<Sample>> dirty) {
+        /** The state as the report's rows name it: "64 MiB", "64 MiB heap". */
+        String label() { return mib + " MiB" + (heap ? " heap" : ""); }
+    }
 
     public String run(List<Integer> mibs, int runs) throws BenchFailedException, IOException, InterruptedException {
         if (workspace.usable(List.of(PLATFORM)).isEmpty()) {
@@ -116,29 +125,34 @@ public final class PrecopyBench {
         List<SizeResult> results = new ArrayList<>();
         Path source = workspace.extract("precopy.c");
         for (int mib : mibs) {
-            Path variant = source.resolveSibling("precopy" + mib + ".c");
-            Files.writeString(variant, "#define STATE_MIB " + mib + "\n" + Files.readString(source));
-            Path binary = workspace.buildInstrumented(variant, "precopy" + mib, List.of(PLATFORM)).get(PLATFORM);
-            Files.writeString(workspace.root().resolve("fast"), "");   // the reference runs unpaced
-            TimedRun reference = workspace.run(PLATFORM, binary, List.of(STEPS),
-                    new RuntimeEnvironment(PLATFORM, Optional.empty(), OptionalLong.empty(), false, OptionalInt.empty(), false).isolated());
-            if (reference.exitCode() != 0) throw BenchWorkspace.unexpected("the uninterrupted run of " + mib + " MiB", reference);
-            List<Sample> full = new ArrayList<>(), pre = new ArrayList<>();
-            Map<String, List<Sample>> early = new java.util.LinkedHashMap<>(), others = new java.util.LinkedHashMap<>();
-            for (int r = 1; r <= runs; r++) {
-                workspace.events().accept(new BenchEvent.Measuring(mib + " MiB", r, runs));
-                full.add(migrate(launcher, binary, false, dirty.getFirst(), Optional.empty(), reference.stdout()));
-                pre.add(migrate(launcher, binary, true, dirty.getFirst(), Optional.empty(), reference.stdout()));
-                for (String value : dirty.subList(1, dirty.size())) {
-                    others.computeIfAbsent(value, _ -> new ArrayList<>())
-                            .add(migrate(launcher, binary, true, value, Optional.empty(), reference.stdout()));
+            for (boolean inHeap : heap ? List.of(false, true) : List.of(false)) {
+                String name = "precopy" + mib + (inHeap ? "heap" : "");
+                Path variant = source.resolveSibling(name + ".c");
+                Files.writeString(variant, "#define STATE_MIB " + mib + "\n" + (inHeap ? "#define PRECOPY_HEAP 1\n" : "")
+                        + Files.readString(source));
+                Path binary = workspace.buildInstrumented(variant, name, List.of(PLATFORM)).get(PLATFORM);
+                String state = mib + " MiB" + (inHeap ? " heap" : "");
+                Files.writeString(workspace.root().resolve("fast"), "");   // the reference runs unpaced
+                TimedRun reference = workspace.run(PLATFORM, binary, List.of(STEPS),
+                        new RuntimeEnvironment(PLATFORM, Optional.empty(), OptionalLong.empty(), false, OptionalInt.empty(), false).isolated());
+                if (reference.exitCode() != 0) throw BenchWorkspace.unexpected("the uninterrupted run of " + state, reference);
+                List<Sample> full = new ArrayList<>(), pre = new ArrayList<>();
+                Map<String, List<Sample>> early = new java.util.LinkedHashMap<>(), others = new java.util.LinkedHashMap<>();
+                for (int r = 1; r <= runs; r++) {
+                    workspace.events().accept(new BenchEvent.Measuring(state, r, runs));
+                    full.add(migrate(launcher, binary, inHeap, false, dirty.getFirst(), Optional.empty(), reference.stdout()));
+                    pre.add(migrate(launcher, binary, inHeap, true, dirty.getFirst(), Optional.empty(), reference.stdout()));
+                    for (String value : dirty.subList(1, dirty.size())) {
+                        others.computeIfAbsent(value, _ -> new ArrayList<>())
+                                .add(migrate(launcher, binary, inHeap, true, value, Optional.empty(), reference.stdout()));
+                    }
+                    for (String mode : ahead) {
+                        early.computeIfAbsent(mode, _ -> new ArrayList<>())
+                                .add(migrate(launcher, binary, inHeap, true, dirty.getFirst(), Optional.of(mode), reference.stdout()));
+                    }
                 }
-                for (String mode : ahead) {
-                    early.computeIfAbsent(mode, _ -> new ArrayList<>())
-                            .add(migrate(launcher, binary, true, dirty.getFirst(), Optional.of(mode), reference.stdout()));
-                }
+                results.add(new SizeResult(mib, inHeap, full, pre, early, others));
             }
-            results.add(new SizeResult(mib, full, pre, early, others));
         }
         return render(results, runs) + "dirty-page tracking (TALENT_DIRTY): " + String.join(" / ", dirty)
                 + "; pre-copy rounds per run: "
@@ -149,8 +163,8 @@ public final class PrecopyBench {
                 + (aheadLines.isEmpty() ? "" : "the last destination started ahead:\n" + String.join("\n", aheadLines) + "\n");
     }
 
-    private Sample migrate(Launcher launcher, Path binary, boolean precopy, String dirtyMode, Optional<String> early,
-                           String expected)
+    private Sample migrate(Launcher launcher, Path binary, boolean inHeap, boolean precopy, String dirtyMode,
+                           Optional<String> early, String expected)
             throws BenchFailedException, IOException, InterruptedException {
         Path src = workspace.freshDirectory("precopy-source");
         Path dst = workspace.freshDirectory("precopy-destination");
@@ -218,7 +232,7 @@ public final class PrecopyBench {
                     // the last round's image, restored ahead by the destination while the source still runs (its time
                     // counts as work ahead)
                     destination.awaitWaiting();
-                    aheadMs += destination.restoreBase(String.format(Locale.ROOT, "pre-%06d.tck", round), dst);
+                    aheadMs += destination.restoreBase(String.format(Locale.ROOT, "pre-%06d.tck", round), dst, !inHeap);
                 }
             } else {
                 Thread.sleep(3 * PHASE_MS);
@@ -247,8 +261,9 @@ public final class PrecopyBench {
                     Files.readString(out).length())), Files.readString(out), expected, destination);
             if (destination != null) {
                 aheadLines.clear();
+                // its delta line says whether the base read ahead spared the go the base's CRCs
                 Files.readAllLines(dst.resolve("stderr")).stream().filter(l -> l.startsWith("talent: ahead:")
-                        || l.startsWith("talent: restored checkpoint"))
+                        || l.startsWith("talent: delta ") || l.startsWith("talent: restored checkpoint"))
                         .forEach(aheadLines::add);
             }
             return new Sample((t1 - t0) / 1e6, (t2 - t1) / 1e6, restoreMs, Files.size(stop), aheadMs, aheadBytes,
@@ -358,9 +373,10 @@ public final class PrecopyBench {
 
         /**
          * Names the base on the FIFO and waits for the destination's {@code ahead} event on it; returns the time
-         * (ms) that took. A base it could not use (0 bytes) fails the bench.
+         * (ms) that took. With hasGlobals, a base it could not use (0 bytes) fails the bench; without (the heap
+         * state: no large globals, and heap blocks are not restored ahead) 0 bytes is what it can do.
          */
-        double restoreBase(String name, Path dst) throws IOException, InterruptedException, BenchFailedException {
+        double restoreBase(String name, Path dst, boolean hasGlobals) throws IOException, InterruptedException, BenchFailedException {
             long t0 = System.nanoTime();
             try {
                 java.io.OutputStream o = writer.get();
@@ -373,7 +389,7 @@ public final class PrecopyBench {
             String prefix = RuntimeContract.EVENT_AHEAD + " " + name + " ";
             await(events, prefix, process, "the destination's '" + prefix.strip() + "' event");
             for (String line : Files.readAllLines(events, StandardCharsets.ISO_8859_1)) {
-                if (line.equals(prefix + "0")) {
+                if (hasGlobals && line.equals(prefix + "0")) {
                     throw new BenchFailedException("the destination started ahead could not restore " + name + " ahead:\n"
                             + Files.readString(dst.resolve("stderr")));
                 }
@@ -483,7 +499,7 @@ public final class PrecopyBench {
                 + " ahead ms: the images handed over before the stop, and with base the base restored ahead;"
                 + " round ms: a round after the first, SIGURG to its precopy event; to stop ms: the last round's precopy"
                 + " event to the SIGUSR1; pre dirty=VALUE: pre-copy with TALENT_DIRTY=VALUE)\n\n");
-        s.append(String.format(Locale.ROOT, "%8s  %-14s %10s %11s %10s %10s %14s %12s %10s %10s%n", "state", "mode", "stop ms",
+        s.append(String.format(Locale.ROOT, "%13s  %-14s %10s %11s %10s %10s %14s %12s %10s %10s%n", "state", "mode", "stop ms",
                 "transfer ms", "restore ms", "downtime", "stop file", "ahead ms", "round ms", "to stop ms"));
         for (SizeResult r : results) {
             List<Map.Entry<String, List<Sample>>> modes = new ArrayList<>(List.of(Map.entry("full", r.full()), Map.entry("pre-copy", r.pre())));
@@ -492,21 +508,21 @@ public final class PrecopyBench {
             for (var mode : modes) {
                 List<Sample> v = mode.getValue();
                 boolean full = mode.getKey().equals("full");
-                s.append(String.format(Locale.ROOT, "%5d MiB  %-14s %10.1f %11.1f %10.1f %10.1f %14s %12s %10s %10s%n", r.mib(), mode.getKey(),
+                s.append(String.format(Locale.ROOT, "%13s  %-14s %10.1f %11.1f %10.1f %10.1f %14s %12s %10s %10s%n", r.label(), mode.getKey(),
                         median(v, Sample::stopMs), median(v, Sample::transferMs), median(v, Sample::restoreMs),
                         median(v, Sample::downtimeMs), String.format(Locale.ROOT, "%,d B", (long) median(v, x -> (double) x.stopBytes())),
                         full ? "-" : String.format(Locale.ROOT, "%.1f", median(v, Sample::aheadMs)),
                         full ? "-" : String.format(Locale.ROOT, "%.1f", median(v, Sample::roundMs)),
                         full ? "-" : String.format(Locale.ROOT, "%.1f", median(v, Sample::toStopMs))));
             }
-            s.append(String.format(Locale.ROOT, "%5d MiB  downtime full / pre-copy = %.2fx%n", r.mib(),
+            s.append(String.format(Locale.ROOT, "%13s  downtime full / pre-copy = %.2fx%n", r.label(),
                     median(r.full(), Sample::downtimeMs) / median(r.pre(), Sample::downtimeMs)));
             r.dirty().forEach((value, v) -> s.append(String.format(Locale.ROOT,
-                    "%5d MiB  pre dirty=%s / pre-copy: downtime %.2fx, round ms %.2fx%n", r.mib(), value,
+                    "%13s  pre dirty=%s / pre-copy: downtime %.2fx, round ms %.2fx%n", r.label(), value,
                     median(v, Sample::downtimeMs) / median(r.pre(), Sample::downtimeMs),
                     median(v, Sample::roundMs) / median(r.pre(), Sample::roundMs))));
-            r.ahead().forEach((mode, v) -> s.append(String.format(Locale.ROOT, "%5d MiB  downtime pre-copy / ahead-%s = %.2fx%n",
-                    r.mib(), mode, median(r.pre(), Sample::downtimeMs) / median(v, Sample::downtimeMs))));
+            r.ahead().forEach((mode, v) -> s.append(String.format(Locale.ROOT, "%13s  downtime pre-copy / ahead-%s = %.2fx%n",
+                    r.label(), mode, median(r.pre(), Sample::downtimeMs) / median(v, Sample::downtimeMs))));
         }
         s.append("\ntarget (issue 13): 1 GiB state, 1 %/s dirtying, <= 100 ms downtime natively with pre-copy\n");
         return s.toString();
