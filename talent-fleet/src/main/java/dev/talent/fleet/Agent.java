@@ -65,6 +65,8 @@ public final class Agent {
         HostedApps apps = HostedApps.open(s.name(), s.state(), config.tls(), events);
         apps.metrics(metrics);
         config.net().ifPresent(n -> apps.network(n.config()));
+        // what an agent killed in the middle of a move left dropping new connections to its app's ports, as talent run does
+        apps.removeLeftoverSynDrops();
         Etcd etcd;
         try {
             etcd = Etcd.connect(config);

@@ -33,13 +33,18 @@ import java.util.Optional;
  *       {@code clear-time-wait}: an agent about to restore an app on its own network first ends the TIME_WAIT
  *       connections that would keep the app's listeners from binding. An agent of 6 or less is not asked either (it
  *       would refuse an operation it does not know): the migration goes on as that release did.
+ *   <li>8: the {@code Op}s {@code host-drop-syns} and {@code host-accept-syns} ({@link #HOST_DROPS_NEW_CONNECTIONS}): a
+ *       source of an app on its host's own network (no --net) drops new handshakes to the program's listeners in the
+ *       host's namespace before the stop and lets them in again once the destination listens (or the source goes on),
+ *       as {@code talent run} does on one host. A source agent of 7 or less is not asked: its listeners close with
+ *       the stop and new connections are refused there, as before; the controller says so in its events.
  * </ul>
  */
 public final class Protocol {
     private Protocol() {}
 
     /** The version this build speaks (and every older one down to {@link #OLDEST}). */
-    public static final int CURRENT = 7;
+    public static final int CURRENT = 8;
     /** The oldest version this build still speaks to. */
     public static final int OLDEST = 1;
     /** The version a sync's expected log sizes ({@code SyncPart.expectLog}/{@code expectErr}) need at its destination. */
@@ -61,6 +66,11 @@ public final class Protocol {
      * network ({@code Op clear-time-wait}).
      */
     public static final int DROPS_NEW_CONNECTIONS = 7;
+    /**
+     * The version whose agents drop new handshakes to the listeners of an app on their host's own network before its
+     * stop ({@code Op host-drop-syns}) and let them in again ({@code Op host-accept-syns}).
+     */
+    public static final int HOST_DROPS_NEW_CONNECTIONS = 8;
     /** The gRPC request header with the version its sender speaks (absent: 1). */
     public static final String HEADER = "talent-protocol";
 

@@ -66,6 +66,12 @@ final class LocalContainer implements AppContainer {
     }
 
     @Override
+    public java.util.OptionalLong hostPid() {
+        int pid = container.pid();
+        return pid > 0 ? java.util.OptionalLong.of(pid) : java.util.OptionalLong.empty();
+    }
+
+    @Override
     public boolean holdNetwork() throws IOException {
         if (container.network().isEmpty()) return false;
         try {

@@ -151,6 +151,10 @@ final class AdoptedContainer implements AppContainer {
     @Override
     public boolean hasNetwork() { return address.isPresent(); }
 
+    /** Its init, while it is still the process this agent adopted. */
+    @Override
+    public OptionalLong hostPid() { return alive() ? OptionalLong.of(pid) : OptionalLong.empty(); }
+
     /**
      * Its port goes down; first, a claim of the app's MAC that a hold by the agent that died left on its port is
      * released (the segment learns the app's place elsewhere again; one netlink call, nothing when there is none).

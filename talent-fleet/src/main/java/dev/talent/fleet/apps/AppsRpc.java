@@ -294,6 +294,15 @@ public final class AppsRpc {
                 apps.acceptNewConnections(o.app(), o.id());
                 yield new AppsMessages.Reply("", 0, true);
             }
+            case "host-drop-syns" -> {
+                since(dev.talent.fleet.Protocol.HOST_DROPS_NEW_CONNECTIONS, o);
+                yield new AppsMessages.Reply("", apps.dropHostHandshakes(o.app(), o.id(), HostedApps.handshakeWait(o.number())), true);
+            }
+            case "host-accept-syns" -> {
+                since(dev.talent.fleet.Protocol.HOST_DROPS_NEW_CONNECTIONS, o);
+                apps.acceptHostHandshakes(o.app());
+                yield new AppsMessages.Reply("", 0, true);
+            }
             case "isolate" -> {
                 apps.isolate(o.app());
                 yield new AppsMessages.Reply("", 0, true);

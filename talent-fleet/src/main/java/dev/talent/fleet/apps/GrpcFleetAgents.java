@@ -401,6 +401,7 @@ public final class GrpcFleetAgents implements FleetAgents {
         // --inject-fault checkpoint with --net: the failure comes once the checkpoint and its connections' state are
         // bound (as the rollback restores them), not between the two
         if (fault.orElse(null) == Step.CHECKPOINT && spec.net()) connections.failAfterTaken = true;
+        RemoteConnections.HostHandshakes hostHandshakes = connections.hostNetwork(warn);
         try {
             try {
                 if (!dst.op("has-blob", "", "", "", sha, 0).flag())
@@ -464,7 +465,7 @@ public final class GrpcFleetAgents implements FleetAgents {
                             "the agent of " + to.host() + " did not take " + app + " over", ledger),
                     discardDestination,
                     c -> { },
-                    warn, spec.net() ? connections : connections.timeWaitOnly());
+                    warn, spec.net() ? connections : hostHandshakes);
             MigrationPipeline.Outcome outcome;
             try {
                 outcome = pipeline.run(
@@ -531,6 +532,9 @@ public final class GrpcFleetAgents implements FleetAgents {
             }
             t.handOverReceived(destination.receivedNanos);
             return t.failed(app, from.toString(), to.toString(), at, e).because(reason, "requested");
+        } finally {
+            // on the hosts' own network: whatever the end, the source's listeners (or its address) take handshakes again
+            if (!spec.net()) hostHandshakes.acceptAgain();
         }
     }
 
@@ -1136,17 +1140,75 @@ public final class GrpcFleetAgents implements FleetAgents {
         }
 
         /**
-         * The carrier of an app on its hosts' own network (no --net): no connection is carried, but before a restore on
-         * the source or the destination the TIME_WAIT connections that would keep its listeners from binding are
-         * ended ({@link #clearTimeWait}).
+         * The carrier of an app on its hosts' own network (no --net): no connection is carried, but new handshakes to
+         * its listeners are dropped on the source from before its stop until the copy listens ({@link HostHandshakes}),
+         * and before a restore on the source or the destination the TIME_WAIT connections that would keep its
+         * listeners from binding are ended ({@link #clearTimeWait}).
          */
-        ConnectionCarrier timeWaitOnly() {
-            return new ConnectionCarrier() {
-                @Override
-                public void beforeStart(HostContainers host, AppContainer c, BigInteger sequence) throws IOException {
-                    RemoteConnections.this.beforeStart(host, c, sequence);
+        HostHandshakes hostNetwork(Consumer<String> warn) { return new HostHandshakes(warn); }
+
+        /**
+         * New handshakes to the listeners of an app on its source host's own network dropped there (protocol 8's
+         * {@code host-drop-syns}) from before the stop until the copy listens ({@link #beforeUnlock}: the destination
+         * after a move, the source again after a rollback) or the migration ended otherwise ({@link #acceptAgain}). A
+         * peer's SYN then gets no answer and is sent again a second later, by when the source's address refuses it (the
+         * app moved: a client of several hosts tries the next one, which listens) or the copy listens there (a
+         * rollback); where the listeners closing with the source refused it at once while no copy listened anywhere,
+         * and reset what their queues held. A source agent before 8 is not asked (its release's way, said once).
+         */
+        final class HostHandshakes implements ConnectionCarrier {
+            private final Consumer<String> warn;
+            private boolean dropping;
+
+            HostHandshakes(Consumer<String> warn) { this.warn = warn; }
+
+            @Override
+            public void beforeStop(HostContainers host, AppContainer program) throws IOException {
+                if (program.hasNetwork() || host != source) return;
+                if (source.speaks < dev.talent.fleet.Protocol.HOST_DROPS_NEW_CONNECTIONS) {
+                    warn.accept(app + ": agent " + source.at.host() + " speaks protocol " + source.speaks + ": new connections to its"
+                            + " listeners on " + source.at.host() + " are not held off during the move (they are refused from the stop"
+                            + " until the copy listens), as before; " + dev.talent.fleet.Protocol.HOST_DROPS_NEW_CONNECTIONS
+                            + " holds them off (upgrade talent on " + source.at.host() + ")");
+                    return;
                 }
-            };
+                // set first: a request that fails after the agent installed the drop is undone too (acceptAgain)
+                synchronized (this) {
+                    dropping = true;
+                }
+                source.agent.op("host-drop-syns", app, source.at.platform(), program.id(), "",
+                        dev.talent.migrate.pipeline.SafePointStep.HANDSHAKES.toMillis());
+            }
+
+            @Override
+            public void beforeStart(HostContainers host, AppContainer c, BigInteger sequence) throws IOException {
+                RemoteConnections.this.beforeStart(host, c, sequence);
+            }
+
+            /** The copy listens (the destination, or the source after a rollback): new handshakes come in again. */
+            @Override
+            public void beforeUnlock() throws IOException {
+                synchronized (this) {
+                    if (!dropping) return;
+                }
+                source.agent.op("host-accept-syns", app, source.at.platform(), "", "", 0);
+                synchronized (this) {
+                    dropping = false;
+                }
+            }
+
+            /**
+             * The migration is over, whatever its end (a failure before the stop, where the program goes on at the source,
+             * or a rollback that did not restart it): new handshakes come in again; a failure is said (the source's
+             * agent removes the table when the app goes from there, or at its next start).
+             */
+            void acceptAgain() {
+                try {
+                    beforeUnlock();
+                } catch (IOException e) {
+                    warn.accept(app + ": cannot let new connections to its listeners on " + source.at.host() + " in again: " + e.getMessage());
+                }
+            }
         }
 
         /**

@@ -225,6 +225,11 @@ public final class HostedApps implements AutoCloseable {
         SendAhead sendAhead;
         /** The sizes of the app's logs at the destination of its last sync, as that sync left them (or null). */
         SyncedLogs syncedLogs;
+        /**
+         * New handshakes to its program's listeners dropped in this host's namespace (an app on the host's own network,
+         * a migration's source about to stop: {@link #dropHostHandshakes}), or null.
+         */
+        dev.talent.container.HostSynDrop synDrop;
 
         Hosted(String name, AppsMessages.Start spec, LocalApp local, Path log, Path err) {
             this.err = err;
@@ -723,6 +728,11 @@ public final class HostedApps implements AutoCloseable {
                 events.accept("cannot remove container " + c.id() + ": " + e.getMessage());
             }
         }
+        try {
+            acceptHostHandshakes(h);
+        } catch (IOException e) {
+            events.accept("cannot let new connections to the ports of " + printable(h.name) + " in again: " + e.getMessage());
+        }
         closeQuietly(h.journal);
         for (ChangeJournal j : h.incoming.values()) closeQuietly(j);
         held.forget(h.name);
@@ -885,6 +895,77 @@ public final class HostedApps implements AutoCloseable {
      */
     public int clearTimeWait(String app, String platform, BigInteger sequence) throws IOException, InterruptedException {
         return app(app).place(checkPlatform(platform)).clearTimeWait(sequence);
+    }
+
+    /**
+     * A source of an app on this host's own network (no --net) about to stop: new handshakes to its program's
+     * listeners are dropped in this host's namespace ({@link dev.talent.container.HostSynDrop}, as {@code talent run}
+     * does on one host) and the program is given up to {@code max} to finish what they hold (answered handshakes,
+     * accept queues, connections); returns how many listeners it has (none: nothing is dropped). The caller names only
+     * the container; the listeners are read from /proc here. Undone by {@link #acceptHostHandshakes} once the copy
+     * listens (or the source goes on), when the app goes from here, or, this agent killed, by the next agent's start
+     * ({@link #removeLeftoverSynDrops}).
+     */
+    public int dropHostHandshakes(String app, String id, Duration max) throws IOException, InterruptedException {
+        Hosted h = app(app);
+        AppContainer c;
+        synchronized (this) {
+            c = h.container(id);
+        }
+        if (c.hasNetwork()) throw new IOException("container " + printable(id) + " of " + printable(app) + " has a network of its own");
+        long pid = c.hostPid().orElseThrow(() -> new IOException("container " + printable(id) + " of " + printable(app)
+                + " does not run on " + host));
+        List<dev.talent.container.HostListeners.Listener> listeners = dev.talent.container.HostListeners.of(pid);
+        if (listeners.isEmpty()) return 0;
+        try {
+            synchronized (this) {
+                if (h.synDrop == null) {
+                    h.synDrop = dev.talent.container.HostSynDrop.install(dev.talent.container.HostSynDrop.tableFor(pid), listeners);
+                }
+            }
+        } catch (dev.talent.container.ContainerException e) {
+            throw new IOException(e.getMessage(), e);
+        }
+        dev.talent.container.HostListeners.awaitNone(pid, listeners, max);
+        return listeners.size();
+    }
+
+    /** Undoes {@link #dropHostHandshakes}: the copy listens, or the source goes on. Nothing when none is dropped. */
+    public void acceptHostHandshakes(String app) throws IOException, InterruptedException {
+        Hosted h = app(app);
+        acceptHostHandshakes(h);
+    }
+
+    private void acceptHostHandshakes(Hosted h) throws IOException, InterruptedException {
+        dev.talent.container.HostSynDrop d;
+        synchronized (this) {
+            d = h.synDrop;
+        }
+        if (d == null) return;
+        try {
+            d.remove();
+        } catch (dev.talent.container.ContainerException e) {
+            throw new IOException(e.getMessage(), e);
+        }
+        synchronized (this) {
+            if (h.synDrop == d) h.synDrop = null;
+        }
+    }
+
+    /**
+     * At the agent's start: the tables dropping new handshakes that an agent (or talent run) which no longer runs left in
+     * this host's namespace (killed in the middle of a move: the app's ports would drop every new client for good)
+     * are removed, each said in the events.
+     */
+    public void removeLeftoverSynDrops() throws InterruptedException {
+        try {
+            for (dev.talent.container.HostSynDrop.Leftover l : dev.talent.container.HostSynDrop.removeLeftovers()) {
+                events.accept("removed the nft table " + l.table() + " that dropped new connections to a program's ports during"
+                        + " a move: " + l.why());
+            }
+        } catch (dev.talent.container.ContainerException e) {
+            events.accept(e.getMessage());
+        }
     }
 
     /** Undoes {@link #dropNewConnections}: the source goes on (a failure before its stop). */

@@ -49,6 +49,12 @@ public interface AppContainer {
     default void acceptNewConnections() throws IOException, InterruptedException {}
 
     /**
+     * The pid of the container's init as this machine sees it (its program is a descendant), while it runs here;
+     * empty for a container of another host, one not started, or one that cannot say (the default).
+     */
+    default java.util.OptionalLong hostPid() { return java.util.OptionalLong.empty(); }
+
+    /**
      * Tells the network segment that the app's address is here now (a gratuitous ARP from its namespace), after
      * {@link #unlockNetwork()} on a host other than the one it left; nothing to do without a network.
      */

@@ -88,7 +88,7 @@ public final class SafePointStep {
      * trip; one that was lost comes after the SYN-ACK is sent again (1 s after the first, then 2 s later), so the
      * wait covers the first two of those. Only a handshake whose peer does not answer them waits this long.
      */
-    static final Duration HANDSHAKES = Duration.ofMillis(3500);
+    public static final Duration HANDSHAKES = Duration.ofMillis(3500);
 
     /** The program goes on at the source after a failure before its stop: new handshakes come in again. */
     private static void acceptQuietly(AppContainer program) {
