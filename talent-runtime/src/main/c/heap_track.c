@@ -665,13 +665,15 @@ static const char *const aligned_pos[] = {
 static const char aligned_prefix[] = "aligned@";
 
 /* The site of a block asked with alignment align where talent saw no call site: "?" up to the header's alignment
- * (every block has that), else the aligned position above. Alignments above TL_HEAP_MAX_ALIGN keep "?": a restore
- * does not give them back. */
+ * (every block has that), else the aligned position above; above TL_HEAP_MAX_ALIGN, TL_HEAP_OVER_ALIGNED_POS, which a
+ * checkpoint refuses. */
 static uint32_t aligned_site(size_t align)
 {
     unsigned k = 0;
-    if (align <= sizeof(tl_hdr) || align > TL_HEAP_MAX_ALIGN)
+    if (align <= sizeof(tl_hdr))
         return 0;
+    if (align > TL_HEAP_MAX_ALIGN)
+        return tl_heap_site(TL_HEAP_OVER_ALIGNED_POS, NULL);
     while (((size_t)32 << k) < align)
         k++;
     return tl_heap_site(aligned_pos[k], NULL);

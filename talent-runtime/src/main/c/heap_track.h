@@ -81,6 +81,9 @@ void *tl_heap_alloc_aligned(size_t align, size_t size, uint32_t site);
  * an alignment above the header's, from no site of the program): 0 without that prefix, (size_t)-1 when what follows
  * it is not a power of two from 1 to TL_HEAP_MAX_ALIGN then ':' (a checkpoint is hostile input), else A. */
 size_t tl_heap_site_align(const char *pos, size_t len);
+/* The position of a block asked with an alignment above TL_HEAP_MAX_ALIGN: a checkpoint that reaches it is refused
+ * (heap_write.c), since a restore would not give the alignment back. */
+#define TL_HEAP_OVER_ALIGNED_POS "aligned@over:?"
 
 /* A restore's blocks, laid out in one region (tl_slab_region) in their old address order (heap_restore.c): the offset
  * that follows a block of size bytes (aligned to align when that is more than 16) laid out from offset off (a multiple

@@ -788,6 +788,10 @@ int tl_heap_object(uintptr_t p, const talent_type *pointee, tl_value_ctx *ctx, t
     bv = view(idx);
     if (!bv.elem)
         snap[idx].seen |= SEEN_AS_BYTES;
+    if (!snap[idx].mark && !tl_refusal() && strcmp(bv.site, TL_HEAP_OVER_ALIGNED_POS) == 0)
+        tl_refuse("cannot checkpoint: a heap block of %lu bytes was allocated with an alignment above %d bytes "
+                  "(posix_memalign, aligned_alloc or memalign): a restore cannot give that alignment back",
+                  (unsigned long)tl_hdr_size(snap[idx].h), TL_HEAP_MAX_ALIGN);
     if (!snap[idx].mark) {
         if (nmarked == capmarked) {
             capmarked = capmarked ? 2 * capmarked : 1024;

@@ -75,4 +75,29 @@ class AlignedHeapBlocksIT {
         List<Target> same = List.of(Target.of(Isa.X86_64), Target.of(Isa.X86_64));
         MigratesLikeGcc.chainEqualsGcc(work, same, List.of(exes.getFirst(), exes.getFirst()), new int[][] {{1500}}, plain);
     }
+
+    /**
+     * A block aligned above 4096 bytes (the most a restore lays out): the checkpoint that reaches it is refused by
+     * name and the program goes on as plain gcc's. Before, its position said nothing of the alignment and a restore
+     * gave it 16 bytes: "aligned: 0" after a restart, exit 0.
+     */
+    @Test
+    void aBlockAlignedAbove4096IsRefused() throws Exception {
+        Run r = MigratesLikeGcc.refusedAt(work, "page2", """
+                #include <stdio.h>
+                #include <stdlib.h>
+                #include <stdint.h>
+                int main(void) {
+                  void *p = NULL;
+                  if (posix_memalign(&p, 8192, 256) != 0) return 1;
+                  unsigned char *b = p;
+                  unsigned h = 0;
+                  for (int i = 0; i < 256; i++) { b[i] = (unsigned char)i; h = h * 31 + b[i]; }
+                  printf("%u aligned: %d\n", h, (int)(((uintptr_t)b & 8191) == 0));
+                  free(p);
+                  return 0;
+                }
+                """, 100);
+        assertThat(r.err()).contains("a heap block of 256 bytes was allocated with an alignment above 4096 bytes");
+    }
 }
