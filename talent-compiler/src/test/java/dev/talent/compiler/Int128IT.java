@@ -19,7 +19,7 @@ import org.junit.jupiter.api.io.TempDir;
  * multiply. Stopped and carried x86_64 -> s390x -> aarch64 -> x86_64-musl (and on to riscv64), every output equal to
  * plain gcc's. Before, the build refused every one of them ("type unsigned __int128 is not supported").
  */
-@Timeout(value = 8, unit = TimeUnit.MINUTES)
+@Timeout(value = 15, unit = TimeUnit.MINUTES)
 class Int128IT {
     @TempDir
     Path work;
