@@ -45,12 +45,24 @@ static void swap_copy(unsigned char *d, const unsigned char *s, unsigned size, s
             memcpy(d + 4 * i, &v, 4);
         }
         break;
-    default:
+    case 8:
         for (i = 0; i < n; i++) {
             uint64_t v;
             memcpy(&v, s + 8 * i, 8);
             v = __builtin_bswap64(v);
             memcpy(d + 8 * i, &v, 8);
+        }
+        break;
+    default:
+        /* 16: a 128-bit integer, its halves swapped and exchanged */
+        for (i = 0; i < n; i++) {
+            uint64_t lo, hi;
+            memcpy(&lo, s + 16 * i, 8);
+            memcpy(&hi, s + 16 * i + 8, 8);
+            lo = __builtin_bswap64(lo);
+            hi = __builtin_bswap64(hi);
+            memcpy(d + 16 * i, &hi, 8);
+            memcpy(d + 16 * i + 8, &lo, 8);
         }
         break;
     }
@@ -127,7 +139,8 @@ static int enc_plan_of(const talent_type *t, size_t base, enc_plan *pl)
     case TALENT_K_SINT:
     case TALENT_K_UINT:
     case TALENT_K_FLOAT:
-        if (!scalar_size_ok(t->size) || (t->kind == TALENT_K_FLOAT && t->size != 4 && t->size != 8))
+        if ((!scalar_size_ok(t->size) && !(t->size == 16 && t->kind != TALENT_K_FLOAT)) ||
+            (t->kind == TALENT_K_FLOAT && t->size != 4 && t->size != 8))
             return -1;
         return enc_add(pl, base, (unsigned)t->size, 1);
     case TALENT_K_ARRAY: {
@@ -271,6 +284,12 @@ static int dec_plan_of(const tl_checkpoint *ck, const tl_ck_type *ct, const tale
     switch (ct->kind) {
     case TALENT_K_SINT:
     case TALENT_K_UINT:
+        if (ct->bits == 128 || t->size == 16) {
+            /* 128 bits: only into the same kind and width (copied); anything else value by value */
+            if (ct->bits != 128 || t->size != 16 || t->kind != ct->kind)
+                return -1;
+            break;
+        }
         if ((t->kind != TALENT_K_SINT && t->kind != TALENT_K_UINT) || !scalar_size_ok(t->size) || ct->bits > 64)
             return -1;
         break;

@@ -113,8 +113,8 @@ static int parse_types(tl_reader *r, tl_checkpoint *ck)
         case TALENT_K_SINT:
         case TALENT_K_UINT:
             t->bits = tl_rd_u8(r);
-            if (!r->failed && t->bits != 8 && t->bits != 16 && t->bits != 32 && t->bits != 64)
-                tl_reader_fail(r, "at offset %lu: type %lu '%s' has %u bits (8, 16, 32 or 64 supported)",
+            if (!r->failed && t->bits != 8 && t->bits != 16 && t->bits != 32 && t->bits != 64 && t->bits != 128)
+                tl_reader_fail(r, "at offset %lu: type %lu '%s' has %u bits (8, 16, 32, 64 or 128 supported)",
                                (unsigned long)(r->base + at), (unsigned long)i, t->name, t->bits);
             t->min_encoded = t->bits / 8u;
             t->plain = 1;
@@ -175,6 +175,9 @@ static int parse_types(tl_reader *r, tl_checkpoint *ck)
                     if (k != TALENT_K_SINT && k != TALENT_K_UINT && k != TALENT_K_BOOL)
                         tl_reader_fail(r, "at offset %lu: bit-field '%s' does not have an integer type",
                                        (unsigned long)(r->base + at), t->fields[f].name);
+                    else if (ft->bits > 64)
+                        tl_reader_fail(r, "at offset %lu: bit-field '%s' has a %u-bit type (at most 64)",
+                                       (unsigned long)(r->base + at), t->fields[f].name, ft->bits);
                     else if (t->fields[f].bit_width > (k == TALENT_K_BOOL ? 1u : ft->bits))
                         tl_reader_fail(r, "at offset %lu: bit-field '%s' of %u bits is wider than its type",
                                        (unsigned long)(r->base + at), t->fields[f].name, t->fields[f].bit_width);
@@ -289,6 +292,28 @@ static int check_type_id(tl_reader *r, const tl_checkpoint *ck, uint32_t id, siz
     return r->failed ? -1 : 0;
 }
 
+/* The most bits of an integer anywhere in type id (arrays, members: their ids are smaller, the recursion ends; each
+ * type's once, in memo, -1 when not known yet). */
+static unsigned widest_int(const tl_checkpoint *ck, uint32_t id, int *memo)
+{
+    const tl_ck_type *t = &ck->types[id];
+    unsigned w = 0, f;
+    if (memo[id] >= 0)
+        return (unsigned)memo[id];
+    if (t->kind == TALENT_K_SINT || t->kind == TALENT_K_UINT)
+        w = t->bits;
+    else if (t->kind == TALENT_K_ARRAY)
+        w = widest_int(ck, t->elem, memo);
+    else if (t->kind == TALENT_K_STRUCT || t->kind == TALENT_K_UNION)
+        for (f = 0; f < t->nfields; f++) {
+            unsigned m = widest_int(ck, t->fields[f].type, memo);
+            if (m > w)
+                w = m;
+        }
+    memo[id] = (int)w;
+    return w;
+}
+
 /* The C library's state a restore takes from these globals (cwd.c, itimers.c, sigdisp.c), checked by structure and value as
  * the Java reader checks it, before anything of the file is used. */
 static void check_libc_global(tl_reader *r, const tl_checkpoint *ck, const tl_ck_global *g, size_t at)
@@ -300,6 +325,21 @@ static void check_libc_global(tl_reader *r, const tl_checkpoint *ck, const tl_ck
         strcmp(g->key, TL_SIGMASK_KEY) != 0 && strcmp(g->key, TL_STREAMS_KEY) != 0 &&
         strcmp(g->key, TL_PENDING_KEY) != 0)
         return;
+    {
+        /* built of integers of at most 64 bits, as the checks below read them */
+        int *memo = tl_xcalloc(ck->ntypes ? ck->ntypes : 1, sizeof *memo);
+        unsigned w;
+        uint32_t k;
+        for (k = 0; k < ck->ntypes; k++)
+            memo[k] = -1;
+        w = widest_int(ck, g->type, memo);
+        free(memo);
+        if (w > 64) {
+            tl_reader_fail(r, "at offset %lu: global %s holds an integer type wider than 64 bits",
+                           (unsigned long)(r->base + at), g->key);
+            return;
+        }
+    }
     tl_reader_init(&v, r->data, r->len, r->base);
     v.pos = g->value_off;
     bad = attribute                             ? tl_libc_check_attribute(&v, ck, g->key, g->type)

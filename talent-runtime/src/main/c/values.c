@@ -625,6 +625,35 @@ static void enc_ldouble(tl_buf *b, long double v)
     tl_buf_str(b, s);
 }
 
+/* A 128-bit integer (__int128 on a 64-bit ISA) as its two 64-bit halves, the high one first in memory on a
+ * big-endian ISA and last on a little-endian one: C99 has no wider type, and i686's gcc has no __int128. */
+#if defined(__BYTE_ORDER__) && defined(__ORDER_BIG_ENDIAN__) && __BYTE_ORDER__ == __ORDER_BIG_ENDIAN__
+#define TL_HI_HALF 0
+#else
+#define TL_HI_HALF 8
+#endif
+
+static void load_u128(const unsigned char *p, uint64_t *hi, uint64_t *lo)
+{
+    memcpy(hi, p + TL_HI_HALF, 8);
+    memcpy(lo, p + (8 - TL_HI_HALF), 8);
+}
+
+static void store_u128(unsigned char *p, uint64_t hi, uint64_t lo)
+{
+    memcpy(p + TL_HI_HALF, &hi, 8);
+    memcpy(p + (8 - TL_HI_HALF), &lo, 8);
+}
+
+/* SINT/UINT 128: 16 bytes big-endian, the high half's 8 then the low half's. */
+static void enc_int128(tl_buf *b, const unsigned char *p)
+{
+    uint64_t hi, lo;
+    load_u128(p, &hi, &lo);
+    tl_buf_u64(b, hi);
+    tl_buf_u64(b, lo);
+}
+
 static void enc_int_bits(tl_buf *b, const talent_type *ft, uint64_t v)
 {
     unsigned n = (unsigned)ft->size, i;
@@ -1424,7 +1453,10 @@ void tl_encode_value(tl_buf *b, const talent_type *t, const void *addr, tl_value
     switch (t->kind) {
     case TALENT_K_SINT:
     case TALENT_K_UINT:
-        enc_int_bits(b, t, tl_load_uint(p, t->size));
+        if (t->size == 16)
+            enc_int128(b, p);
+        else
+            enc_int_bits(b, t, tl_load_uint(p, t->size));
         break;
     case TALENT_K_BOOL:
         tl_buf_u8(b, tl_load_uint(p, t->size) != 0);
@@ -2238,6 +2270,56 @@ static void *dec_ptr(tl_reader *r, const tl_checkpoint *ck, void **slot, tl_valu
     }
 }
 
+/*
+ * An integer of the file into a 128-bit target, or a 128-bit integer of the file into any integer target: the same
+ * rule as check_fits (the value must fit the target's kind and width), on the value's two 64-bit halves.
+ */
+static void dec_int128_into(tl_reader *r, const tl_checkpoint *ck, const tl_ck_type *ct, const talent_type *t,
+                            unsigned char *p, tl_value_ctx *ctx)
+{
+    uint64_t hi, lo;
+    int neg, fits;
+    char what[256];
+    if (ct->bits == 128) {
+        hi = tl_rd_u64(r);
+        lo = tl_rd_u64(r);
+        neg = ct->kind == TALENT_K_SINT && hi >> 63;
+    } else {
+        lo = read_int(r, ct, &neg);
+        hi = neg ? ~(uint64_t)0 : 0;
+    }
+    if (r->failed)
+        return;
+    if (t->size == 16) {
+        /* a 128-bit target (never a bool: there is no 16-byte _Bool) */
+        fits = t->kind == TALENT_K_UINT ? !neg : neg || hi >> 63 == 0;
+        if (fits) {
+            store_u128(p, hi, lo);
+            return;
+        }
+    } else if (hi == (neg ? ~(uint64_t)0 : 0) && (uint64_t)(lo >> 63) == (uint64_t)neg) {
+        /* a value of 64 bits in a narrower target: as any other */
+        check_fits(ck, ct, neg, lo, t->kind, t->kind == TALENT_K_BOOL ? 1 : (unsigned)(8 * t->size), t->name, ctx);
+        tl_store_uint(p, t->size, lo);
+        return;
+    } else if (!neg && hi == 0) {
+        /* 2^63 .. 2^64-1: fits only an unsigned 64-bit target */
+        check_fits(ck, ct, 0, lo, t->kind, t->kind == TALENT_K_BOOL ? 1 : (unsigned)(8 * t->size), t->name, ctx);
+        tl_store_uint(p, t->size, lo);
+        return;
+    }
+    tl_ctx_describe(ctx, what, sizeof what);
+    if (ct->bits > 8 * t->size)
+        tl_die_hook = NULL;     /* this platform's limit, not a damaged file: no fallback to an older one */
+    tl_die(TL_EXIT_DATAERR, "cannot restore '%s' (%s, declared at %s, %s): value 0x%016llx%016llx (%s 128-bit "
+           "two's complement) does not fit in %u-bit %s on %s; %s", what, t->name, ctx->decl_pos, ctx->where,
+           (unsigned long long)hi, (unsigned long long)lo, ct->kind == TALENT_K_SINT ? "signed" : "unsigned",
+           (unsigned)(8 * t->size), t->name, tl_platform,
+           neg && t->kind != TALENT_K_SINT ? "the value is negative but the type is unsigned here"
+           : ct->bits > 8 * t->size ? "restore this checkpoint on a platform where the type has 128 bits"
+           : "the checkpoint does not match this program's types");
+}
+
 static void dec_int_into(tl_reader *r, const tl_checkpoint *ck, const tl_ck_type *ct, const talent_type *t, void *addr,
                          tl_value_ctx *ctx)
 {
@@ -2245,6 +2327,10 @@ static void dec_int_into(tl_reader *r, const tl_checkpoint *ck, const tl_ck_type
     uint64_t u;
     if (!is_int_kind(t->kind))
         mismatch(ct, t, ctx, NULL);
+    if (ct->bits == 128 || t->size == 16) {
+        dec_int128_into(r, ck, ct, t, addr, ctx);
+        return;
+    }
     u = read_int(r, ct, &neg);
     if (r->failed)
         return;

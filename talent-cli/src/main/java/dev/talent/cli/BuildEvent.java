@@ -13,6 +13,12 @@ public sealed interface BuildEvent {
     /** A default target left out because this host lacks its toolchain. */
     record PlatformSkipped(PlatformSupport support) implements BuildEvent {}
 
+    /**
+     * A platform the program cannot be built for ({@code why}: gcc has no 128-bit integer type on i686); a default
+     * target is left out, a platform asked for by name fails the build after the others are built.
+     */
+    record PlatformUnbuildable(Platform platform, String why) implements BuildEvent {}
+
     /** The checkpoint compiler starts on the sources (once for every platform). */
     record Instrumenting(List<Path> sources) implements BuildEvent {
         public Instrumenting {

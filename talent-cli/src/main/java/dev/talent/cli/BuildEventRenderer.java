@@ -36,6 +36,8 @@ final class BuildEventRenderer implements Consumer<BuildEvent> {
             case BuildEvent.PlatformSkipped skipped -> err.println("talent build: skipping " + skipped.support().platform()
                     + ": missing " + skipped.support().missingForBuild().stream().map(MissingTool::toString)
                             .collect(Collectors.joining(", ")));
+            case BuildEvent.PlatformUnbuildable unbuildable -> err.println("talent build: not building " + unbuildable.platform()
+                    + ": " + SafeText.escape(unbuildable.why()));
             case BuildEvent.Instrumenting instrumenting -> {
                 if (terminal) err.println("talent build: instrumenting " + instrumenting.sources().stream()
                         .map(s -> SafeText.escape(displayed.apply(s))).collect(Collectors.joining(", ")));

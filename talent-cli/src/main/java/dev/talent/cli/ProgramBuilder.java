@@ -57,15 +57,36 @@ public final class ProgramBuilder {
      */
     public Map<Platform, Path> build(BuildRequest request, Consumer<BuildEvent> events)
             throws BuildFailedException, IOException, InterruptedException {
-        List<CrossCompiler> compilers = compilers(request, events);
+        List<CrossCompiler> candidates = compilers(request, events);
         events.accept(new BuildEvent.Instrumenting(request.sources()));
         CompileResult instrumented = instrument(request);
-        reportCompilerMessages(request, compilers, events);
         events.accept(new BuildEvent.Instrumented(instrumented));
         Files.createDirectories(request.outputDir());
 
         Map<Platform, Path> built = new LinkedHashMap<>();
         Map<Platform, String> failures = new LinkedHashMap<>();
+        // a platform whose gcc cannot compile the program (a 128-bit integer on i686): said before gcc would fail on it
+        List<CrossCompiler> buildable = new ArrayList<>();
+        for (CrossCompiler compiler : candidates) {
+            Platform platform = compiler.platform();
+            Optional<String> why = instrumented.forIsa(platform.isa().id()).unbuildableOn(platform.isa().id(),
+                    platform.isa().pointerBits());
+            if (why.isEmpty()) {
+                buildable.add(compiler);
+                continue;
+            }
+            if (request.platforms().isPresent()) {
+                failures.put(platform, "talent build: not building " + platform + ": " + why.get());   // asked for: printed with the failure
+            } else {
+                events.accept(new BuildEvent.PlatformUnbuildable(platform, why.get()));
+            }
+        }
+        if (buildable.isEmpty()) {
+            throw new BuildFailedException.ToolFailed(failures, "build failed for "
+                    + failures.keySet().stream().map(Platform::name).collect(Collectors.joining(", ")));
+        }
+        List<CrossCompiler> compilers = List.copyOf(buildable);
+        reportCompilerMessages(request, compilers, events);
         try (ExecutorService pool = Executors.newFixedThreadPool(Math.min(PARALLEL_LINKS, compilers.size()))) {
             Map<Platform, Future<Path>> pending = new LinkedHashMap<>();
             for (CrossCompiler compiler : compilers) {

@@ -675,7 +675,8 @@ public final class CheckpointCompiler {
             }
             Path programFile = dir.resolve("talent_program.c");
             Files.writeString(programFile, program, StandardCharsets.UTF_8);
-            return new CompileResult(outputs, programFile, fingerprint, diagnostics, Map.of(), binding);
+            return new CompileResult(outputs, programFile, fingerprint, diagnostics, Map.of(), binding,
+                    Int128Uses.first(a.units().stream().map(u -> u.tu).toList()));
         } catch (IOException ex) {
             throw new UncheckedIOException(ex);
         }

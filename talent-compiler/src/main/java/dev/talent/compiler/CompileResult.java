@@ -11,18 +11,31 @@ import java.util.Optional;
  * When the program's text differs between the ISAs (docs/CODEGEN.md "Preprocessing"), {@code byIsa} holds one
  * result per ISA name ({@code x86_64}, {@code i686}, ...), each built from that ISA's own preprocessing, and the
  * top-level fields are those of the first ISA; otherwise it is empty and one result serves every ISA.
+ * {@code int128}: where the program first names a 128-bit integer type ("unsigned __int128 in typedef 'u128' at
+ * m.c:5:1"), which gcc has no type for on i686 (a 32-bit ISA): {@code talent build} does not build i686 then.
  */
 public record CompileResult(List<Path> instrumentedSources, Path programTable, String fingerprint, List<Diagnostic> diagnostics,
-                            Map<String, CompileResult> byIsa, Optional<IsaBinding> binding) {
+                            Map<String, CompileResult> byIsa, Optional<IsaBinding> binding, Optional<String> int128) {
     public CompileResult {
         instrumentedSources = List.copyOf(instrumentedSources);
         diagnostics = List.copyOf(diagnostics);
         byIsa = Map.copyOf(byIsa);
         Objects.requireNonNull(binding);
+        Objects.requireNonNull(int128);
     }
 
     public CompileResult(List<Path> instrumentedSources, Path programTable, String fingerprint, List<Diagnostic> diagnostics) {
-        this(instrumentedSources, programTable, fingerprint, diagnostics, Map.of(), Optional.empty());
+        this(instrumentedSources, programTable, fingerprint, diagnostics, Map.of(), Optional.empty(), Optional.empty());
+    }
+
+    /**
+     * Why the program cannot be built for an ISA of {@code pointerBits} bits (gcc has no 128-bit integer type on a
+     * 32-bit one), or empty when it can.
+     */
+    public Optional<String> unbuildableOn(String isa, int pointerBits) {
+        if (pointerBits > 32) return Optional.empty();
+        return int128.map(use -> "gcc has no 128-bit integer type on " + isa + " (a 32-bit ISA), and the program uses "
+                + use + "; the other platforms are built (a checkpoint of this program moves only between 64-bit ISAs)");
     }
 
     /**

@@ -126,7 +126,9 @@ final class PerIsaCompilation {
             }
         }
         if (first == null) throw new IllegalStateException("no ISA group");
-        return new CompileResult(first.instrumentedSources(), first.programTable(), first.fingerprint(), diagnostics, byIsa, binding);
+        Optional<String> int128 = byIsa.values().stream().map(CompileResult::int128).flatMap(Optional::stream).findFirst();
+        return new CompileResult(first.instrumentedSources(), first.programTable(), first.fingerprint(), diagnostics, byIsa, binding,
+                int128);
     }
 
     /**

@@ -310,7 +310,10 @@ public final class CheckpointReader {
                     PayloadReader in = new PayloadReader(data, file, tag, payloadStart, payloadEnd);
                     switch (tag) {
                         case Wire.META -> meta = meta(in);
-                        case Wire.TYPE -> types = types(in);
+                        case Wire.TYPE -> {
+                            types = types(in);
+                            widest = null;
+                        }
                         case Wire.STRS -> strings = strings(in);
                         case Wire.GLOB -> globals = globals(in);
                         case Wire.FRAM -> { framesOffset = pos; frames = frames(in); }
@@ -567,8 +570,8 @@ public final class CheckpointReader {
                     case 1, 2 -> {
                         int bitsAt = in.offset();
                         int bits = in.u8("bits of " + what);
-                        if (bits == 0 || bits % 8 != 0 || bits > 128) {
-                            throw in.error(bitsAt, what + ": integer bits must be a multiple of 8 from 8 to 128, found " + bits);
+                        if (bits != 8 && bits != 16 && bits != 32 && bits != 64 && bits != 128) {
+                            throw in.error(bitsAt, what + ": integer bits must be 8, 16, 32, 64 or 128, found " + bits);
                         }
                         yield kind == 1 ? new SInt(name, size, bits) : new UInt(name, size, bits);
                     }
@@ -615,6 +618,10 @@ public final class CheckpointReader {
                                 if (max == 0) {
                                     throw in.error(widthAt, fieldWhat + ": a bit-field must have an integer or _Bool type, found "
                                             + TypeDesc.kindName(list.get(fieldType).kindCode()));
+                                }
+                                if (max > 64) {
+                                    // a bit-field is carried through a 64-bit value (talent_field.get_bits), as both readers take it
+                                    throw in.error(widthAt, fieldWhat + ": a bit-field's type has at most 64 bits, found " + max);
                                 }
                                 if (bitWidth > max) {
                                     throw in.error(widthAt, fieldWhat + ": bit_width " + bitWidth + " exceeds the " + max
@@ -719,6 +726,9 @@ public final class CheckpointReader {
                 String declPos = in.str("decl_pos of global " + i);
                 int type = typeRef(in, "type of global " + i + " (" + name + ")");
                 spend(in, nodes[type], "global " + name);
+                if (CHECKED_LIBC_KEYS.contains(key) && widestInteger(type, 0) > 64) {
+                    throw in.error(at, "global " + key + " holds an integer type wider than 64 bits");
+                }
                 Value value = value(in, type, "global " + name);
                 if (key.equals(RuntimeContract.ITIMERS_KEY)) checkItimers(in, at, value);
                 if (key.equals(RuntimeContract.CWD_KEY)) checkCwd(in, at, value);
@@ -729,6 +739,41 @@ public final class CheckpointReader {
                 list.add(new GlobalVar(key, name, declPos, type, value));
             }
             return list;
+        }
+
+        /**
+         * The C library's state whose globals both readers check by structure and value: built of integers of at most 64
+         * bits (the runtime's checks read them so), a 128-bit one anywhere in their type refuses the file.
+         */
+        private static final java.util.Set<String> CHECKED_LIBC_KEYS = java.util.Set.of(RuntimeContract.ITIMERS_KEY,
+                RuntimeContract.CWD_KEY, RuntimeContract.SIGMASK_KEY, RuntimeContract.STREAMS_KEY, RuntimeContract.PENDING_KEY,
+                RuntimeContract.UMASK_KEY, RuntimeContract.RLIMITS_KEY, RuntimeContract.FENV_KEY, RuntimeContract.NICE_KEY,
+                RuntimeContract.COMM_KEY, RuntimeContract.INET_NTOA_KEY, RuntimeContract.L64A_KEY, RuntimeContract.ETHER_NTOA_KEY,
+                RuntimeContract.ECVT_KEY, RuntimeContract.FCVT_KEY, RuntimeContract.TMPNAM_KEY, RuntimeContract.STRERROR_KEY,
+                RuntimeContract.STRSIGNAL_KEY, RuntimeContract.ETHER_ATON_KEY);
+
+        private int[] widest;
+
+        /**
+         * The most bits of an integer anywhere in type {@code id} (arrays, members; their ids are smaller: the
+         * recursion ends), each type's once.
+         */
+        private int widestInteger(int id, int depth) {
+            if (widest == null) {
+                widest = new int[types.size()];
+                java.util.Arrays.fill(widest, -1);
+            }
+            if (widest[id] >= 0 || depth > 256) return Math.max(widest[id], 0);
+            int w = switch (types.get(id)) {
+                case SInt s -> s.bits();
+                case UInt u -> u.bits();
+                case TypeDesc.ArrayT a -> widestInteger(a.elementType(), depth + 1);
+                case TypeDesc.StructT st -> st.fields().stream().mapToInt(f -> widestInteger(f.type(), depth + 1)).max().orElse(0);
+                case TypeDesc.UnionT un -> un.fields().stream().mapToInt(f -> widestInteger(f.type(), depth + 1)).max().orElse(0);
+                default -> 0;
+            };
+            widest[id] = w;
+            return w;
         }
 
         private static final List<String> ITIMERS = List.of("real", "virtual", "prof");

@@ -105,6 +105,7 @@ final class ForgedCorpus {
         TmpfileCorpus.valid(base, out);
         // the C library's state carried as globals: the working directory, the interval timers
         LibcStateCorpus.valid(base, out);
+        Int128Corpus.valid(base, out);
         // SIGHUP handled by compute() blocking every real-time signal, as sigfillset sets them
         out.put("signals-all-realtime.tck", write(withSignals(base, handled(1, 0, (1L << 14) | (1L << 31), "compute"))));
         // function pointers holding <signal.h>'s handler constants (a struct sigaction's sa_handler, signal()'s result)
@@ -308,6 +309,7 @@ final class ForgedCorpus {
         all.putAll(SocketOptionsCorpus.forged(base()));
         all.putAll(TmpfileCorpus.forged(base()));
         all.putAll(LibcStateCorpus.forged(base()));
+        Int128Corpus.forged(base(), all);
         return all;
     }
 

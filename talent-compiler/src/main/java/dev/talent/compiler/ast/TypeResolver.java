@@ -147,6 +147,11 @@ public final class TypeResolver {
         return local != null ? local : file;
     }
 
+    /** Whether the type is {@code __int128} or {@code unsigned __int128} (through typedefs): 16 bytes on every 64-bit ISA. */
+    public boolean isInt128(CType type) {
+        return canonical(type) instanceof CType.Builtin b && (b.name().equals("__int128") || b.name().equals("unsigned __int128"));
+    }
+
     public Category category(CType type) {
         CType t = canonical(type);
         return switch (t) {
@@ -154,7 +159,8 @@ public final class TypeResolver {
                 case "_Bool" -> Category.BOOL;
                 case "float", "double" -> Category.FLOAT;
                 case "long double" -> Category.LDOUBLE;
-                case "void", "__int128", "unsigned __int128" -> Category.UNSUPPORTED;
+                case "void" -> Category.UNSUPPORTED;
+                case "__int128", "unsigned __int128" -> Category.INTEGER;
                 default -> b.name().startsWith("typeof") || b.name().contains("_Complex") || b.name().contains("_Float16") || b.name().contains("128")
                         || b.name().contains("fp16") || b.name().contains("bf16") ? Category.UNSUPPORTED : Category.INTEGER;
             };

@@ -54,7 +54,9 @@ public final class FrameCode {
         }
         if (v.addressTaken || v.type.isConst()) return Way.MEMORY;
         return switch (types.category(v.type)) {
-            case INTEGER, BOOL -> Way.INT;
+            // a 128-bit integer through memory: talent_save_sint/uint and their restores carry 64 bits
+            case INTEGER -> types.isInt128(v.type) ? Way.COPY : Way.INT;
+            case BOOL -> Way.INT;
             case FLOAT -> Way.F64;
             case LDOUBLE -> Way.LDOUBLE;
             case POINTER -> Way.PTR;

@@ -224,6 +224,11 @@ public final class TypeDescriptors {
                         if (!fileScope) {
                             throw new UnsupportedTypeException("bit-field '" + fd.name() + "' in a type defined inside a function");
                         }
+                        if (types.isInt128(ft)) {
+                            // its accessors carry a bit-field's value as 64 bits (talent_field.get_bits)
+                            throw new UnsupportedTypeException("bit-field '" + fd.name() + "' of type " + TypeResolver.spell(ft)
+                                    + " (a bit-field of a 128-bit integer type is not supported)");
+                        }
                         String width = bitWidth(fd);
                         String get = name + "_get_" + fd.name();
                         String set = name + "_set_" + fd.name();
