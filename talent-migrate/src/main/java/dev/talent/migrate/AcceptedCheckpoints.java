@@ -253,26 +253,47 @@ final class AcceptedCheckpoints {
      * @throws CheckpointRefusedException no checkpoint there, or none acceptable (the message says why for each)
      */
     Taken take(Path programDir, java.util.function.Consumer<String> passedOver) throws IOException {
+        return take(programDir, passedOver, null);
+    }
+
+    /**
+     * What the first candidate of a take was once read into memory, its size and magic checked and its SHA-256
+     * computed ({@link Accepted#sockets()} -1: not counted yet), before talent's reader validates it; {@code validated}
+     * completes once that validation passed (normally) or refused the file (exceptionally). Nothing here may act on
+     * the bytes before it completed normally.
+     */
+    @FunctionalInterface
+    interface BeforeValidation {
+        void read(Accepted read, byte[] bytes, java.util.concurrent.CompletableFuture<Void> validated) throws IOException;
+    }
+
+    /**
+     * As {@link #take(Path, java.util.function.Consumer)}, telling {@code before} (null: nobody) of the newest candidate
+     * read into memory before it is validated; when that one is refused, the older candidates are taken as without it.
+     */
+    Taken take(Path programDir, java.util.function.Consumer<String> passedOver, BeforeValidation before) throws IOException {
         keepPending();
         List<CheckpointDirectory.Entry> entries = checkpoints(programDir);
         if (entries.isEmpty()) {
             throw new CheckpointRefusedException("the program's checkpoint directory " + programDir + " holds no checkpoint");
         }
         List<String> refused = new java.util.ArrayList<>();
+        boolean first = true;
         for (CheckpointDirectory.Entry entry : entries.subList(0, Math.min(entries.size(), MAX_CANDIDATES))) {
             try {
-                Taken t = takeOne(entry);
+                Taken t = takeOne(entry, first ? before : null);
                 refused.forEach(passedOver);
                 if (t.bytes() == null) prune();
                 return t;
             } catch (CheckpointRefusedException e) {
                 refused.add(e.getMessage());
             }
+            first = false;
         }
         throw new CheckpointRefusedException("no checkpoint of " + programDir + " is acceptable: " + String.join("; ", refused));
     }
 
-    private Taken takeOne(CheckpointDirectory.Entry entry) throws IOException {
+    private Taken takeOne(CheckpointDirectory.Entry entry, BeforeValidation before) throws IOException {
         Path source = entry.file();
         String name = source.getFileName().toString();
         BasicFileAttributes a = regularFile(source);
@@ -292,14 +313,25 @@ final class AcceptedCheckpoints {
             throw new CheckpointRefusedException(source + " does not start like a talent checkpoint (magic "
                     + new String(MAGIC, StandardCharsets.US_ASCII) + "); refused");
         }
-        int sockets = sockets(source, entry.sequence(), () -> CheckpointReader.read(bytes, name), name);
         byte[] sha = sha256().digest(bytes);
-        synchronized (this) {
-            // its tag is made when the recovery copy is written (keepPending), after the downtime: the bytes are this
-            // process's own from here on, so nothing can change them in between
-            pending = new Pending(name, entry.sequence(), bytes);
+        var validated = new java.util.concurrent.CompletableFuture<Void>();
+        try {
+            if (before != null) before.read(new Accepted(dir.resolve(name), entry.sequence(), null, -1, sha, bytes.length), bytes, validated);
+            int sockets = sockets(source, entry.sequence(), () -> CheckpointReader.read(bytes, name), name);
+            synchronized (this) {
+                // its tag is made when the recovery copy is written (keepPending), after the downtime: the bytes are this
+                // process's own from here on, so nothing can change them in between
+                pending = new Pending(name, entry.sequence(), bytes);
+            }
+            validated.complete(null);
+            return new Taken(new Accepted(dir.resolve(name), entry.sequence(), null, sockets, sha, bytes.length), bytes);
+        } catch (IOException | RuntimeException e) {
+            validated.completeExceptionally(e);
+            throw e;
+        } finally {
+            // anything else that went wrong: what was told of the file must not be used either (no-op once completed)
+            validated.completeExceptionally(new CheckpointRefusedException(source + " was not accepted; refused"));
         }
-        return new Taken(new Accepted(dir.resolve(name), entry.sequence(), null, sockets, sha, bytes.length), bytes);
     }
 
     /**

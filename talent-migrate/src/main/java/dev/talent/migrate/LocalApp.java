@@ -247,6 +247,11 @@ public final class LocalApp implements AutoCloseable {
                 public OutgoingCheckpoint takeCheckpoint() throws IOException { return local.takeCheckpoint(); }
 
                 @Override
+                public OutgoingCheckpoint takeCheckpoint(dev.talent.migrate.pipeline.EarlySend early) throws IOException {
+                    return local.takeCheckpoint(early);
+                }
+
+                @Override
                 public void keepTakenCheckpoint() throws IOException { local.keepTakenCheckpoint(); }
 
                 @Override

@@ -61,9 +61,20 @@ final class LocalHostFiles implements HostFiles {
     public void clearCheckpoints() throws IOException { host.clearCheckpoints(); }
 
     @Override
-    public OutgoingCheckpoint takeCheckpoint() throws IOException {
+    public OutgoingCheckpoint takeCheckpoint() throws IOException { return takeCheckpoint(null); }
+
+    /**
+     * With {@code keepLater}: the newest checkpoint read into memory is signed and given to {@code early} before
+     * talent's reader validates it (its send's end waits for that validation); without, as {@link #takeCheckpoint()}.
+     */
+    @Override
+    public OutgoingCheckpoint takeCheckpoint(dev.talent.migrate.pipeline.EarlySend early) throws IOException {
         if (keepLater) {
-            AcceptedCheckpoints.Taken t = accepted.take(host.checkpoints, passedOver);
+            AcceptedCheckpoints.BeforeValidation before = early == null ? null : (read, bytes, validated) -> early.start(
+                    new OutgoingCheckpoint(read.name(), read.sequence(), read.sockets(),
+                            signer.sign(app, read.name(), read.sequence(), read.size(), read.sha256()),
+                            () -> new java.io.ByteArrayInputStream(bytes)), validated);
+            AcceptedCheckpoints.Taken t = accepted.take(host.checkpoints, passedOver, before);
             AcceptedCheckpoints.Accepted a = t.accepted();
             CheckpointSignature signature = signer.sign(app, a.name(), a.sequence(), a.size(), a.sha256());
             byte[] bytes = t.bytes();

@@ -393,4 +393,67 @@ class AcceptedCheckpointsTest {
         assertThat(passed).hasSize(5);
         assertThat(accepted.newest().orElseThrow().sequence()).isEqualTo(BigInteger.valueOf(3));
     }
+
+    /** What a take tells before it validates (a send started early: EarlySend), and the verdict it gives afterwards. */
+    @SuppressWarnings("ArrayRecordComponent") // the bytes are compared by content in the assertions, never as a record
+    record Told(AcceptedCheckpoints.Accepted read, byte[] bytes, java.util.concurrent.CompletableFuture<Void> validated,
+            boolean doneWhenTold, boolean pendingWhenTold) {}
+
+    @Test
+    void aTakeTellsOfTheNewestBeforeValidatingItThenPassesIt() throws Exception {
+        byte[] bytes = checkpoint(7, "taken");
+        Files.write(programDir.resolve("ckpt-000007.tck"), bytes);
+        AcceptedCheckpoints accepted = open();
+        List<Told> told = new java.util.ArrayList<>();
+
+        AcceptedCheckpoints.Taken t = accepted.take(programDir, m -> { }, (read, b, validated) -> told.add(
+                new Told(read, b.clone(), validated, validated.isDone(), accepted.hasPending())));
+
+        assertThat(told).hasSize(1);
+        Told first = told.getFirst();
+        // told before the reader ran: no verdict yet, nothing pending, the sockets not counted
+        assertThat(first.doneWhenTold()).isFalse();
+        assertThat(first.pendingWhenTold()).isFalse();
+        assertThat(first.read().sockets()).isEqualTo(-1);
+        assertThat(first.bytes()).isEqualTo(bytes);
+        assertThat(first.read().sha256()).isEqualTo(java.security.MessageDigest.getInstance("SHA-256").digest(bytes));
+        assertThat(first.read().size()).isEqualTo(bytes.length);
+        assertThat(first.read().name()).isEqualTo("ckpt-000007.tck");
+        // then validated: the verdict is a pass, and what was taken is what was told
+        assertThat(first.validated()).isCompleted();
+        assertThat(first.validated().isCompletedExceptionally()).isFalse();
+        assertThat(t.accepted().sockets()).isZero();
+        assertThat(t.accepted().sha256()).isEqualTo(first.read().sha256());
+        assertThat(t.bytes()).isEqualTo(bytes);
+    }
+
+    @Test
+    void aNewestTheReaderRefusesIsRefusedToWhatWasToldAndAnOlderOneIsTakenUntold() throws Exception {
+        write("ckpt-000003.tck", "fine");
+        Files.write(programDir.resolve("ckpt-000004.tck"), "TALENTCK but nothing more".getBytes(StandardCharsets.US_ASCII));
+        AcceptedCheckpoints accepted = open();
+        List<Told> told = new java.util.ArrayList<>();
+        List<String> passed = new java.util.ArrayList<>();
+
+        AcceptedCheckpoints.Taken t = accepted.take(programDir, passed::add, (read, b, validated) -> told.add(
+                new Told(read, b, validated, validated.isDone(), accepted.hasPending())));
+
+        assertThat(told).extracting(x -> x.read().name()).containsExactly("ckpt-000004.tck");
+        assertThat(told.getFirst().validated()).failsWithin(java.time.Duration.ZERO).withThrowableThat()
+                .withMessageContaining("ckpt-000004.tck is not a valid checkpoint");
+        assertThat(t.accepted().sequence()).isEqualTo(BigInteger.valueOf(3));
+        assertThat(passed).hasSize(1);
+
+        // refused at once: nothing taken, the one told of refused too
+        Files.write(programDir.resolve("ckpt-000005.tck"), checkpoint(2, "renamed"));
+        accepted.keepPending();
+        Files.delete(programDir.resolve("ckpt-000003.tck"));
+        Files.delete(programDir.resolve("ckpt-000004.tck"));
+        told.clear();
+        assertThatThrownBy(() -> accepted.take(programDir, m -> { }, (read, b, validated) -> told.add(
+                new Told(read, b, validated, validated.isDone(), accepted.hasPending())))).isInstanceOf(CheckpointRefusedException.class);
+        assertThat(told).hasSize(1);
+        assertThat(told.getFirst().validated()).isCompletedExceptionally();
+        assertThat(accepted.hasPending()).isFalse();
+    }
 }

@@ -1342,14 +1342,37 @@ public final class HostedApps implements AutoCloseable {
         }
         long began = System.nanoTime();
         OutgoingCheckpoint ck;
+        // with a destination: the send starts once the checkpoint is read and signed, while talent's reader validates
+        // it; its stream ends only once that validation passed, and is cut if it did not (ValidatedEnd)
+        var early = new java.util.concurrent.atomic.AtomicReference<Early>();
         try {
-            ck = h.place(checkPlatform(platform)).files().takeCheckpoint();
+            ck = h.place(checkPlatform(platform)).files().takeCheckpoint(sendTo == null ? null : (read, validated) -> {
+                Early e = new Early(new SendAhead(sendTo, read, new CompletableFuture<>()), System.nanoTime());
+                early.set(e);
+                Thread.ofVirtual().name("send-ahead-" + h.name).start(() -> {
+                    try {
+                        e.ahead().done().complete(send(read, sendTo, validated));
+                    } catch (IOException | RuntimeException x) {
+                        e.ahead().done().completeExceptionally(x);
+                    }
+                });
+            });
         } catch (IOException | RuntimeException e) {
             metrics.checkpoint(app, false, System.nanoTime() - began);
+            // a send started before the refusal was cut by it: over before the refusal is answered (the rollback that
+            // follows discards the destination; no stream may still write there)
+            Early cut = early.get();
+            if (cut != null) awaitQuietly(cut.ahead().done());
             throw e;
         }
         metrics.checkpoint(app, true, System.nanoTime() - began);
-        SendAhead ahead = sendTo == null ? null : new SendAhead(sendTo, ck, new CompletableFuture<>());
+        Early e = early.get();
+        if (e != null && !e.ahead().ck().name().equals(ck.name())) {
+            // the newest file was refused (its send cut) and an older one taken: that send ends before this one starts
+            awaitQuietly(e.ahead().done());
+            e = null;
+        }
+        SendAhead ahead = sendTo == null ? null : new SendAhead(sendTo, ck, e != null ? e.ahead().done() : new CompletableFuture<>());
         synchronized (this) {
             h.taken = ck;
             h.sendAhead = ahead;
@@ -1357,13 +1380,13 @@ public final class HostedApps implements AutoCloseable {
         AppsMessages.Statement st = statement(ck.signature(), ck.sockets())
                 .withBinding(ck.binding().map(dev.talent.migrate.control.MigrationRecord.Bound::of).orElse(null));
         if (ahead != null && waitForSend) {
-            // on this call's thread: the answer waits for the send's end anyway
-            long sending = System.nanoTime();
+            // on this call's thread (or awaited here, when it began before the validation): the answer waits for its end
+            long sending = e != null ? e.began() : System.nanoTime();
             long received;
             try {
-                received = send(ahead.ck(), sendTo);
-            } catch (IOException | RuntimeException e) {
-                ahead.done().completeExceptionally(e);
+                received = e != null ? awaitSend(ahead.done()) : send(ahead.ck(), sendTo);
+            } catch (IOException | RuntimeException x) {
+                ahead.done().completeExceptionally(x);
                 return st;
             }
             ahead.done().complete(received);
@@ -1373,16 +1396,38 @@ public final class HostedApps implements AutoCloseable {
             }
             return st.withHanded(Math.max(0, System.nanoTime() - sending), received);
         }
-        if (ahead != null) {
+        if (ahead != null && e == null) {
             Thread.ofVirtual().name("send-ahead-" + h.name).start(() -> {
                 try {
                     ahead.done().complete(send(ahead.ck(), sendTo));
-                } catch (IOException | RuntimeException e) {
-                    ahead.done().completeExceptionally(e);
+                } catch (IOException | RuntimeException x) {
+                    ahead.done().completeExceptionally(x);
                 }
             });
         }
         return st;
+    }
+
+    /** A send a take started before its validation ({@link dev.talent.migrate.pipeline.EarlySend}), and when it began ({@link System#nanoTime}). */
+    private record Early(SendAhead ahead, long began) {}
+
+    /** Waits (at most {@link #SEND_AHEAD_DRAIN}) for a send to end, whatever its outcome. */
+    private static void awaitQuietly(CompletableFuture<Long> done) throws InterruptedException {
+        try {
+            done.get(SEND_AHEAD_DRAIN.toMillis(), TimeUnit.MILLISECONDS);
+        } catch (java.util.concurrent.ExecutionException | java.util.concurrent.TimeoutException e) {
+            // its outcome is the caller's to ignore: the send was cut
+        }
+    }
+
+    /** The outcome of a send another thread makes: the destination's own time of it, or the send's failure. */
+    private static long awaitSend(CompletableFuture<Long> done) throws IOException, InterruptedException {
+        try {
+            return done.get();
+        } catch (java.util.concurrent.ExecutionException x) {
+            if (x.getCause() instanceof IOException io) throw io;
+            throw new IOException(String.valueOf(x.getCause().getMessage()), x.getCause());
+        }
     }
 
     /**
@@ -1442,9 +1487,18 @@ public final class HostedApps implements AutoCloseable {
      * destination's own time of it (ns; 0: not said).
      */
     private long send(OutgoingCheckpoint ck, AppsMessages.Send to) throws IOException {
+        return send(ck, to, null);
+    }
+
+    /**
+     * As above, the stream's end held until {@code validated} completes (null: not held), and cut if it completes
+     * exceptionally ({@link ValidatedEnd}): the destination places nothing its source did not validate.
+     */
+    private long send(OutgoingCheckpoint ck, AppsMessages.Send to, CompletableFuture<Void> validated) throws IOException {
         OutgoingFilter f = outgoing;
         CheckpointSignature s = f.statement(ck.signature());
-        try (InputStream in = f.bytes(ck.bytes().open())) {
+        InputStream bytes = ck.bytes().open();
+        try (InputStream in = f.bytes(validated == null ? bytes : new ValidatedEnd(bytes, validated))) {
             return link.sendCheckpoint(to, statement(s, ck.sockets()), in);
         }
     }

@@ -33,6 +33,13 @@ public interface HostFiles {
     OutgoingCheckpoint takeCheckpoint() throws IOException;
 
     /**
+     * As {@link #takeCheckpoint()}, and {@code early} may be told of the checkpoint as soon as it is read, signed and
+     * not yet validated, so that its send overlaps the validation ({@link EarlySend}: its end waits for it). A host that
+     * cannot tell it does not (the default); the caller then sends what this returns, as before.
+     */
+    default OutgoingCheckpoint takeCheckpoint(EarlySend early) throws IOException { return takeCheckpoint(); }
+
+    /**
      * Source side, once the destination runs or before a rollback: the checkpoint {@link #takeCheckpoint} handed over
      * is kept among the accepted ones (written and fsynced: the recovery copy). A host may hold it in memory until
      * then, so that the fsync is no part of the downtime; one that kept it at once does nothing here.
