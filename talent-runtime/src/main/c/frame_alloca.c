@@ -118,16 +118,7 @@ static reg_entry *entry_of(void **slot)
 
 size_t tl_alloca_site_align(const char *pos, size_t len)
 {
-    size_t i = sizeof aligned_prefix - 1, align = 0;
-    if (len < i || strncmp(pos, aligned_prefix, i) != 0)
-        return 0;
-    /* at most 5 digits (4096): no overflow whatever the checkpoint holds */
-    for (; i < len && i < sizeof aligned_prefix + 4 && pos[i] >= '0' && pos[i] <= '9'; i++)
-        align = align * 10 + (size_t)(pos[i] - '0');
-    if (i == sizeof aligned_prefix - 1 || i >= len || pos[i] != ':' || align == 0 || (align & (align - 1)) != 0 ||
-            align > TL_HEAP_MAX_ALIGN)
-        return (size_t)-1;
-    return align;
+    return tl_position_align(pos, len, aligned_prefix);
 }
 
 static int is_alloca_block_site(const char *pos)

@@ -679,18 +679,23 @@ static uint32_t aligned_site(size_t align)
     return tl_heap_site(aligned_pos[k], NULL);
 }
 
-size_t tl_heap_site_align(const char *pos, size_t len)
+size_t tl_position_align(const char *pos, size_t len, const char *prefix)
 {
-    size_t i = sizeof aligned_prefix - 1, align = 0;
-    if (len < i || strncmp(pos, aligned_prefix, i) != 0)
+    size_t start = strlen(prefix), i = start, align = 0;
+    if (len < i || strncmp(pos, prefix, i) != 0)
         return 0;
-    /* at most 5 digits (4096): no overflow whatever the checkpoint holds */
-    for (; i < len && i < sizeof aligned_prefix + 4 && pos[i] >= '0' && pos[i] <= '9'; i++)
+    /* at most 4 digits (4096), no leading zero: no overflow whatever the checkpoint holds */
+    for (; i < len && i < start + 4 && pos[i] >= '0' && pos[i] <= '9'; i++)
         align = align * 10 + (size_t)(pos[i] - '0');
-    if (i == sizeof aligned_prefix - 1 || i >= len || pos[i] != ':' || align == 0 || (align & (align - 1)) != 0 ||
-            align > TL_HEAP_MAX_ALIGN || (pos[sizeof aligned_prefix - 1] == '0'))
+    if (i == start || i >= len || pos[i] != ':' || pos[start] == '0' || (align & (align - 1)) != 0 ||
+            align > TL_HEAP_MAX_ALIGN)
         return (size_t)-1;
     return align;
+}
+
+size_t tl_heap_site_align(const char *pos, size_t len)
+{
+    return tl_position_align(pos, len, aligned_prefix);
 }
 
 int __wrap_posix_memalign(void **out, size_t align, size_t size)

@@ -81,6 +81,10 @@ void *tl_heap_alloc_aligned(size_t align, size_t size, uint32_t site);
  * an alignment above the header's, from no site of the program): 0 without that prefix, (size_t)-1 when what follows
  * it is not a power of two from 1 to TL_HEAP_MAX_ALIGN then ':' (a checkpoint is hostile input), else A. */
 size_t tl_heap_site_align(const char *pos, size_t len);
+/* The alignment a position "<prefix><A>:..." names (len bytes of pos, not necessarily terminated; hostile): 0 without
+ * the prefix, (size_t)-1 unless A is a power of two from 1 to TL_HEAP_MAX_ALIGN in at most 4 digits without a leading
+ * zero followed by ':', else A. */
+size_t tl_position_align(const char *pos, size_t len, const char *prefix);
 /* The position of a block asked with an alignment above TL_HEAP_MAX_ALIGN: a checkpoint that reaches it is refused
  * (heap_write.c), since a restore would not give the alignment back. */
 #define TL_HEAP_OVER_ALIGNED_POS "aligned@over:?"

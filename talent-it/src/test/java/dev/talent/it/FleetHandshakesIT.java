@@ -56,13 +56,7 @@ class FleetHandshakesIT {
         FleetLab.assumeLab(false);
         talent = TalentCli.get();
         root = FleetLab.workRoot("fleet-handshakes");
-        Path source = root.resolve("linecount6.c");
-        try (var in = FleetHandshakesIT.class.getResourceAsStream("/network/linecount6.c")) {
-            Files.copy(in, source);
-        }
-        ProcessResult built = talent.run(root, Duration.ofMinutes(5), List.of("build", "-o", "build", "--isa", "x86_64", source.toString()));
-        assertThat(built.exitCode()).withFailMessage(built::describe).isZero();
-        binary = root.resolve("build/linecount6");
+        binary = FleetLab.x86Server(talent, root, "linecount6");
         lab = FleetLab.at(talent, root);
         // every controller honours migrate --inject-fault (the rollback below); h2 speaks what the release before did
         lab.up(List.of("TALENT_FLEET_FAULT=requests"), "--hosts", "2", "--protocol", OLD + "=6");

@@ -57,13 +57,7 @@ class FleetHostNetworkHandshakesIT {
         FleetLab.assumeLab(false);
         talent = TalentCli.get();
         root = FleetLab.workRoot("fleet-host-handshakes");
-        Path source = root.resolve("linecount.c");
-        try (var in = FleetHostNetworkHandshakesIT.class.getResourceAsStream("/network/linecount.c")) {
-            Files.copy(in, source);
-        }
-        ProcessResult built = talent.run(root, Duration.ofMinutes(5), List.of("build", "-o", "build", "--isa", "x86_64", source.toString()));
-        assertThat(built.exitCode()).withFailMessage(built::describe).isZero();
-        binary = root.resolve("build/linecount");
+        binary = FleetLab.x86Server(talent, root, "linecount");
         lab = FleetLab.at(talent, root);
         lab.up(List.of(), "--hosts", "2");
     }

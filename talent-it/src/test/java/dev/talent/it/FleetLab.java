@@ -62,6 +62,18 @@ final class FleetLab {
         return root;
     }
 
+    /** The test server network/NAME.c built for x86_64 into {@code root/build}: its {@code build/NAME}. */
+    static Path x86Server(TalentCli talent, Path root, String name) throws IOException {
+        Path source = root.resolve(name + ".c");
+        try (var in = FleetLab.class.getResourceAsStream("/network/" + name + ".c")) {
+            Files.copy(in, source);
+        }
+        ProcessResult built = talent.run(root, Duration.ofMinutes(5), List.of("build", "-o", "build", "--isa", "x86_64",
+                source.toString()));
+        assertThat(built.exitCode()).withFailMessage(built::describe).isZero();
+        return root.resolve("build/" + name);
+    }
+
     /** A lab to be started under {@code root} ({@code root/lab}). */
     static FleetLab at(TalentCli talent, Path root) { return new FleetLab(talent, root); }
 
