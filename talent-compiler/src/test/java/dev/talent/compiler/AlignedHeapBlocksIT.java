@@ -93,7 +93,7 @@ class AlignedHeapBlocksIT {
                   unsigned char *b = p;
                   unsigned h = 0;
                   for (int i = 0; i < 256; i++) { b[i] = (unsigned char)i; h = h * 31 + b[i]; }
-                  printf("%u aligned: %d\n", h, (int)(((uintptr_t)b & 8191) == 0));
+                  printf("%u aligned: %d\\n", h, (int)(((uintptr_t)b & 8191) == 0));
                   free(p);
                   return 0;
                 }
