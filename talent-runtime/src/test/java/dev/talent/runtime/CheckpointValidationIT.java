@@ -81,11 +81,20 @@ class CheckpointValidationIT {
     }
 
     private static void mustRun(List<String> cmd) throws Exception {
-        Result r = run(cmd, Map.of(), null);
+        mustRun(cmd, 60);
+    }
+
+    /** {@code cmd} must end with status 0 within {@code seconds}. */
+    private static void mustRun(List<String> cmd, int seconds) throws Exception {
+        Result r = run(cmd, Map.of(), null, seconds);
         assertThat(r.rc()).as("%s%n%s", cmd, r.err()).isZero();
     }
 
     static Result run(List<String> cmd, Map<String, String> env, Path dir) throws Exception {
+        return run(cmd, env, dir, 60);
+    }
+
+    private static Result run(List<String> cmd, Map<String, String> env, Path dir, int seconds) throws Exception {
         ProcessBuilder pb = new ProcessBuilder(cmd);
         pb.environment().keySet().removeIf(k -> k.startsWith("TALENT_"));
         pb.environment().putAll(env);
@@ -94,9 +103,9 @@ class CheckpointValidationIT {
         Path err = Files.createTempFile(build, "err", ".txt");
         pb.redirectOutput(out.toFile()).redirectError(err.toFile());
         Process p = pb.start();
-        if (!p.waitFor(60, TimeUnit.SECONDS)) {
+        if (!p.waitFor(seconds, TimeUnit.SECONDS)) {
             p.destroyForcibly();
-            throw new AssertionError(cmd + " did not finish within 60 s; stderr: " + Files.readString(err));
+            throw new AssertionError(cmd + " did not finish within " + seconds + " s; stderr: " + Files.readString(err));
         }
         return new Result(p.exitValue(), Files.readString(out, StandardCharsets.ISO_8859_1),
                 Files.readString(err, StandardCharsets.ISO_8859_1));
@@ -269,6 +278,7 @@ class CheckpointValidationIT {
      * and by buffer, and the fallback of a restart over a directory of forged files, without a sanitizer report.
      */
     @Test
+    @Timeout(value = 15, unit = TimeUnit.MINUTES)
     void theCorpusRunsCleanUnderAddressAndUndefinedBehaviourSanitizers(@TempDir Path dir) throws Exception {
         List<String> flags = new ArrayList<>(List.of("gcc", "-std=c99", "-g", "-O1", "-D_POSIX_C_SOURCE=200809L", "-fsigned-char",
                 "-ffp-contract=off", "-fno-omit-frame-pointer", "-fsanitize=address,undefined", "-fno-sanitize-recover=all",
@@ -281,7 +291,8 @@ class CheckpointValidationIT {
         flags.add(mainNoMain.toString());
         flags.add(Path.of("src/test/c/corpus_driver.c").toAbsolutePath().toString());
         flags.add("-lm");
-        mustRun(flags);
+        // the whole runtime instrumented in one gcc: over 60 s on 2 cores shared with the talent-it lane
+        mustRun(flags, 480);
         // no leak check: the reader keeps a checkpoint's types and strings for the restored program's life (see
         // tl_checkpoint_release); the C fuzz target frees them and checks for leaks
         List<String> files = new ArrayList<>(corpus("forged"));
