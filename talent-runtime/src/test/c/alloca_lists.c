@@ -3,18 +3,31 @@
  *   alloca_lists CASE   with CASE one of valid, aligned, duplicate, interior, foreign, shared, notalist, badalign
  * prints "ok" and exits 0 when the lists are accepted; the runtime exits 65 naming the fault otherwise. */
 #include "talent_internal.h"
+#include "heap_track.h"
 
 #include <stdint.h>
 #include <stdio.h>
 #include <string.h>
 
-/* tl_alloca_site_align on positions as a checkpoint could carry them (len bytes, not necessarily terminated) */
-static int parses(const char *pos, size_t len, size_t want)
+/* tl_alloca_site_align or tl_heap_site_align (align) on positions as a checkpoint could carry them (len bytes, not
+ * necessarily terminated) */
+static int parses_by(size_t (*align)(const char *, size_t), const char *pos, size_t len, size_t want)
 {
-    size_t got = tl_alloca_site_align(pos, len);
+    size_t got = align(pos, len);
     if (got != want)
         fprintf(stderr, "alignment of '%.*s': %lu, expected %lu\n", (int)len, pos, (unsigned long)got, (unsigned long)want);
     return got == want;
+}
+
+static int parses(const char *pos, size_t len, size_t want)
+{
+    return parses_by(tl_alloca_site_align, pos, len, want);
+}
+
+/* over-aligned heap blocks' positions (posix_memalign & co.): the same rules under their own prefix */
+static int heap_parses(const char *pos, size_t len, size_t want)
+{
+    return parses_by(tl_heap_site_align, pos, len, want);
 }
 
 static int positions_parse(void)
@@ -25,7 +38,11 @@ static int positions_parse(void)
            parses("alloca@:m.c:1:1", 15, (size_t)-1) && parses("alloca@0:m.c:1:1", 16, (size_t)-1) &&
            parses("alloca@48:m.c:1:1", 17, (size_t)-1) && parses("alloca@8192:m.c:1:1", 19, (size_t)-1) &&
            parses("alloca@18446744073709551680:m.c:1:1", 35, (size_t)-1) && parses("alloca@0004096:m.c", 18, (size_t)-1) &&
-           parses("alloca@-64:m.c:1:1", 18, (size_t)-1) && parses(cut, 9, (size_t)-1) && parses(cut, 10, 64);
+           parses("alloca@-64:m.c:1:1", 18, (size_t)-1) && parses(cut, 9, (size_t)-1) && parses(cut, 10, 64) &&
+           heap_parses("aligned@64:?", 12, 64) && heap_parses("aligned@4096:?", 14, 4096) && heap_parses("?", 1, 0) &&
+           heap_parses("alloca@64:?", 11, 0) && heap_parses("aligned@over:?", 14, (size_t)-1) &&
+           heap_parses("aligned@0064:?", 14, (size_t)-1) && heap_parses("aligned@8192:?", 14, (size_t)-1) &&
+           heap_parses("aligned@96:?", 12, (size_t)-1) && heap_parses("aligned@64", 10, (size_t)-1);
 }
 
 static const talent_type ptr_type = TALENT_PTR_TYPE(void *, "void *", "void");
