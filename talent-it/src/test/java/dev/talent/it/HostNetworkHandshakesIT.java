@@ -6,7 +6,6 @@ import static org.junit.jupiter.api.Assumptions.assumeTrue;
 import com.fasterxml.jackson.databind.JsonNode;
 import java.io.BufferedReader;
 import java.io.IOException;
-import java.io.InputStreamReader;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.net.ServerSocket;
@@ -16,10 +15,8 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
-import java.util.Collections;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
-import java.util.concurrent.atomic.AtomicBoolean;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestInstance;
@@ -75,12 +72,12 @@ class HostNetworkHandshakesIT {
     void aClientConnectingInATightLoopIsNeverResetWhileTheServerMoves() throws Exception {
         String app = "synloop-" + ProcessHandle.current().pid();
         List<String> moves = new ArrayList<>();
-        Loop loop = moveWhileLooping(app, "synloop", List.of(), HOPS, moves);
+        TightLoopClient loop = moveWhileLooping(app, "synloop", List.of(), HOPS, moves);
         int n = loop.answered();
         assertThat(loop.failures()).as("what the client got instead of an answer, in " + n + " connections while the server "
                 + "moved (" + moves + ")").isEmpty();
         assertThat(moves).as("the moves").allSatisfy(m -> assertThat(m).endsWith(": exit 0"));
-        assertThat(loop.answers()).as("every connection answered once, numbered in order").isEqualTo(numbered(n));
+        assertThat(loop.answers()).as("every connection answered once, numbered in order").isEqualTo(TightLoopClient.numbered(n));
         assertThat(EnvApp.read(root.resolve("synloop.stdout"))).isEqualTo("served " + n + "\n");
         List<JsonNode> records = EnvApp.records(root.resolve("synloop.jsonl"));
         assertThat(records).hasSize(HOPS.size()).allSatisfy(r -> assertThat(r.get("ok").asBoolean()).as(r.toString()).isTrue());
@@ -91,21 +88,21 @@ class HostNetworkHandshakesIT {
         Process reference = new ProcessBuilder(program.resolveSibling("linecount.x86_64").toString(),
                 Integer.toString(nativePort)).redirectOutput(referenceOut.toFile()).start();
         try {
-            Loop nativeLoop = new Loop(new InetSocketAddress(InetAddress.ofLiteral("127.0.0.1"), nativePort));
-            awaitListening(nativeLoop.at, Duration.ofSeconds(30));
+            TightLoopClient nativeLoop = new TightLoopClient(new InetSocketAddress(InetAddress.ofLiteral("127.0.0.1"), nativePort));
+            awaitListening(nativeLoop.at(), Duration.ofSeconds(30));
             nativeLoop.start();
             nativeLoop.awaitAnswers(n, Duration.ofMinutes(2));
             nativeLoop.stop();
             int m = nativeLoop.answered();
             try (var last = new Socket()) {
-                last.connect(nativeLoop.at, 30_000);
+                last.connect(nativeLoop.at(), 30_000);
                 last.setSoTimeout(30_000);
                 last.getOutputStream().write("quit\n".getBytes(StandardCharsets.US_ASCII));
-                assertThat(reader(last).readLine()).isEqualTo("bye");
+                assertThat(TightLoopClient.reader(last).readLine()).isEqualTo("bye");
             }
             assertThat(reference.waitFor(30, TimeUnit.SECONDS)).isTrue();
             assertThat(nativeLoop.failures()).as("the native run's failures").isEmpty();
-            assertThat(nativeLoop.answers()).isEqualTo(numbered(m));
+            assertThat(nativeLoop.answers()).isEqualTo(TightLoopClient.numbered(m));
             assertThat(EnvApp.read(referenceOut)).isEqualTo("served " + m + "\n");
         } finally {
             reference.destroyForcibly();
@@ -127,13 +124,13 @@ class HostNetworkHandshakesIT {
         String app = "synfault-" + step + "-" + ProcessHandle.current().pid();
         List<String> moves = new ArrayList<>();
         List<String> hops = step.equals("restore") ? List.of("s390x", "s390x") : List.of("s390x");
-        Loop loop = moveWhileLooping(app, "synfault-" + step, List.of("--inject-fault", step), hops, moves);
+        TightLoopClient loop = moveWhileLooping(app, "synfault-" + step, List.of("--inject-fault", step), hops, moves);
         int n = loop.answered();
         assertThat(loop.failures()).as("what the client got instead of an answer, in " + n + " connections (" + moves + ")")
                 .isEmpty();
         assertThat(moves.getFirst()).as("the move with the fault").doesNotEndWith(": exit 0").contains("failed at step " + step);
         if (hops.size() > 1) assertThat(moves.get(1)).as("the move after it").endsWith(": exit 0");
-        assertThat(loop.answers()).as("every connection answered once, numbered in order").isEqualTo(numbered(n));
+        assertThat(loop.answers()).as("every connection answered once, numbered in order").isEqualTo(TightLoopClient.numbered(n));
         assertThat(EnvApp.read(root.resolve("synfault-" + step + ".stdout"))).isEqualTo("served " + n + "\n");
         List<JsonNode> records = EnvApp.records(root.resolve("synfault-" + step + ".jsonl"));
         assertThat(records).hasSize(hops.size());
@@ -171,7 +168,7 @@ class HostNetworkHandshakesIT {
                 served.connect(at, 30_000);
                 served.setSoTimeout(30_000);
                 served.getOutputStream().write("c-1\n".getBytes(StandardCharsets.US_ASCII));
-                BufferedReader in = reader(served);
+                BufferedReader in = TightLoopClient.reader(served);
                 assertThat(in.readLine()).isEqualTo("1 c-1");
                 // the source now waits (3.5 s at most) for this connection to end, its table in place
                 migrate = new ProcessBuilder(TalentCli.get().commandLine(List.of("migrate", app, "--to", "s390x")))
@@ -206,7 +203,7 @@ class HostNetworkHandshakesIT {
                 again.connect(at, 30_000);
                 again.setSoTimeout(30_000);
                 again.getOutputStream().write("c-2\nquit\n".getBytes(StandardCharsets.US_ASCII));
-                BufferedReader in = reader(again);
+                BufferedReader in = TightLoopClient.reader(again);
                 assertThat(in.readLine()).as("a new client of the resumed server").isEqualTo("2 c-2");
                 assertThat(in.readLine()).isEqualTo("bye");
             }
@@ -247,7 +244,7 @@ class HostNetworkHandshakesIT {
                 served.connect(at, 30_000);
                 served.setSoTimeout(30_000);
                 served.getOutputStream().write("c-1\n".getBytes(StandardCharsets.US_ASCII));
-                assertThat(reader(served).readLine()).isEqualTo("1 c-1");
+                assertThat(TightLoopClient.reader(served).readLine()).isEqualTo("1 c-1");
                 migrate = new ProcessBuilder(TalentCli.get().commandLine(List.of("migrate", app, "--to", "s390x")))
                         .directory(root.toFile()).redirectInput(ProcessBuilder.Redirect.from(Path.of("/dev/null").toFile()))
                         .redirectOutput(root.resolve("synterm-migrate.out").toFile())
@@ -293,7 +290,7 @@ class HostNetworkHandshakesIT {
      * starts the tight-loop client and moves the app to each of {@code hops} (what each move's talent migrate said goes
      * to {@code moves}), then ends the client and the server; returns the client.
      */
-    private Loop moveWhileLooping(String app, String label, List<String> extra, List<String> hops, List<String> moves)
+    private TightLoopClient moveWhileLooping(String app, String label, List<String> extra, List<String> hops, List<String> moves)
             throws Exception {
         int port = freePort();
         List<String> args = new ArrayList<>(List.of("run", "--name", app, "--platforms", "x86_64,s390x,i686", "--state-dir",
@@ -304,7 +301,7 @@ class HostNetworkHandshakesIT {
                 .redirectInput(ProcessBuilder.Redirect.from(Path.of("/dev/null").toFile()))
                 .redirectOutput(root.resolve(label + ".stdout").toFile())
                 .redirectError(root.resolve(label + ".stderr").toFile()).start();
-        Loop loop = new Loop(new InetSocketAddress(InetAddress.ofLiteral("127.0.0.1"), port));
+        TightLoopClient loop = new TightLoopClient(new InetSocketAddress(InetAddress.ofLiteral("127.0.0.1"), port));
         try {
             awaitStatus(app);
             loop.start();
@@ -316,10 +313,10 @@ class HostNetworkHandshakesIT {
             }
             loop.stop();
             try (var last = new Socket()) {
-                last.connect(loop.at, 30_000);
+                last.connect(loop.at(), 30_000);
                 last.setSoTimeout(30_000);
                 last.getOutputStream().write("quit\n".getBytes(StandardCharsets.US_ASCII));
-                assertThat(reader(last).readLine()).isEqualTo("bye");
+                assertThat(TightLoopClient.reader(last).readLine()).isEqualTo("bye");
             }
             assertThat(run.waitFor(1, TimeUnit.MINUTES)).as("talent run ends").isTrue();
         } finally {
@@ -331,62 +328,6 @@ class HostNetworkHandshakesIT {
         }
         assertThat(run.exitValue()).withFailMessage(() -> EnvApp.read(root.resolve(label + ".stderr"))).isZero();
         return loop;
-    }
-
-    /** "1 c-1" ... "n c-n": what the line server answers to one line per connection. */
-    private static List<String> numbered(int n) {
-        List<String> l = new ArrayList<>();
-        for (int i = 1; i <= n; i++) l.add(i + " c-" + i);
-        return l;
-    }
-
-    /**
-     * A client connecting in a tight loop (one thread, one connection at a time): connect, send "c-K", read the answer,
-     * close. What it got instead of an answer is kept as a failure (the connection's number and the exception).
-     */
-    private static final class Loop {
-        final InetSocketAddress at;
-        private final AtomicBoolean stop = new AtomicBoolean();
-        private final List<String> answers = Collections.synchronizedList(new ArrayList<>());
-        private final List<String> failures = Collections.synchronizedList(new ArrayList<>());
-        private Thread thread;
-
-        Loop(InetSocketAddress at) { this.at = at; }
-
-        void start() {
-            thread = Thread.ofPlatform().name("tight-loop-client").start(() -> {
-                for (int k = 1; !stop.get(); k++) {
-                    try (var s = new Socket()) {
-                        // a SYN dropped while the server moves is sent again after 1 s, then 3 s, 7 s...
-                        s.connect(at, 30_000);
-                        s.setSoTimeout(30_000);
-                        s.getOutputStream().write(("c-" + k + "\n").getBytes(StandardCharsets.US_ASCII));
-                        String a = reader(s).readLine();
-                        if (a == null) failures.add("connection " + k + ": end of stream, no answer");
-                        else answers.add(a);
-                    } catch (IOException e) {
-                        failures.add("connection " + k + ": " + e);
-                        if (failures.size() > 200) return;
-                    }
-                }
-            });
-        }
-
-        int answered() { return answers.size(); }
-
-        List<String> answers() { return List.copyOf(answers); }
-
-        List<String> failures() { return List.copyOf(failures); }
-
-        void awaitAnswers(int n, Duration within) throws InterruptedException {
-            long deadline = System.nanoTime() + within.toNanos();
-            while (answers.size() < n && System.nanoTime() < deadline && thread.isAlive()) Thread.sleep(10);
-        }
-
-        void stop() throws InterruptedException {
-            stop.set(true);
-            if (thread != null) thread.join(Duration.ofMinutes(1));
-        }
     }
 
     /** Once a connection to {@code at} succeeds (closed at once without a line: the line server counts none). */
@@ -401,10 +342,6 @@ class HostNetworkHandshakesIT {
                 Thread.sleep(20);
             }
         }
-    }
-
-    private static BufferedReader reader(Socket s) throws IOException {
-        return new BufferedReader(new InputStreamReader(s.getInputStream(), StandardCharsets.US_ASCII));
     }
 
     /**
