@@ -161,8 +161,11 @@ class FleetAppIT {
             String to = host ? (now.get("host").asText().equals("h2") ? "h3" : "h2")
                     : (now.get("platform").asText().equals("x86_64") ? "aarch64" : "x86_64");
             ProcessResult m = lab.run("migrate", "envapp", "--to", to);
-            // a scheduled migration may have taken it there first: the leader then drops the request and says so
-            assertThat(m.exitCode() == 0 || m.stderrText().contains("dropped the request")).withFailMessage(m.describe()).isTrue();
+            // a scheduled migration may have taken it there first: the leader then drops the request and says so; on a
+            // loaded machine the paced program may have ended first (the scheduled moves are checked below either way)
+            boolean ended = m.stderrText().contains("envapp ended before its migration request was served");
+            assertThat(m.exitCode() == 0 || m.stderrText().contains("dropped the request") || ended).withFailMessage(m.describe()).isTrue();
+            if (ended) break;
         }
 
         Path fetched = root.resolve("fetched");
