@@ -644,6 +644,11 @@ encode:
             tl_encode_value(&glob, gl->type, gl->addr, &ctx, &strs);
         }
 
+    /* HEAP, first part: the blocks the globals reach, before any frame's pointer marks one, so that their ids do not
+     * follow where a frame's cursor points (the same blocks get the same ids from one checkpoint to the next, which
+     * a pre-copy's delta needs) */
+    tl_heap_write_reached(&heap, &types, &strs);
+
     /* FRAM: outermost first */
     tl_buf_u32(&fram, (uint32_t)nf);
     for (fi = 0; fi < nf; fi++) {
@@ -682,7 +687,7 @@ encode:
     /* SIGS: the program's signal dispositions (a handler talent does not know refuses the checkpoint) */
     tl_sigdisp_write(&sigs);
 
-    /* HEAP: the blocks reached from globals, frames and epoll registrations, and from them */
+    /* HEAP, the rest: the blocks reached only from frames and epoll registrations, and from them */
     tl_heap_write(&heap, &types, &strs);
     hs = tl_heap_checkpoint_end();
     if (hs.retyped) {

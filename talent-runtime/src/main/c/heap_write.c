@@ -252,6 +252,11 @@ static const tl_hdr **order_hdr;
 static uint32_t caporder_hdr;
 static uint32_t *parent;            /* by block id: block id it was reached from, or ROOT_BIT | root */
 static uint32_t nmarked, capmarked;
+/* The HEAP section being written: where its block count goes, and how many marked blocks are encoded so far (the
+ * section is written in two parts: tl_heap_write_reached after the globals, tl_heap_write after the frames). */
+static size_t heap_count_at;
+static int heap_started;
+static uint32_t nencoded;
 static uint32_t cur_parent;
 static root *roots;
 static uint32_t nroots, caproots;
@@ -355,6 +360,8 @@ void tl_heap_checkpoint_begin(void)
     slots = NULL;
     nwritten = 0;
     nmarked = 0;
+    nencoded = 0;
+    heap_started = 0;
     nroots = 0;
     cur_parent = NONE;
     free(by_addr);
@@ -934,9 +941,8 @@ static void check_raw_pointers(void)
                   (unsigned long)tl_hdr_size(h), (unsigned long)raw_ptr.off, tl_heap_site_pos(t->site));
 }
 
-void tl_heap_write(tl_buf *b, tl_typeset *types, tl_strtab *strs)
+void tl_heap_write_reached(tl_buf *b, tl_typeset *types, tl_strtab *strs)
 {
-    size_t count_at = b->len;
     uint32_t i, type_id = 0;
     const talent_type *last_type = NULL;
     const char *last_site = NULL;
@@ -946,8 +952,12 @@ void tl_heap_write(tl_buf *b, tl_typeset *types, tl_strtab *strs)
     memset(&ctx, 0, sizeof ctx);
     ctx.heap_mode = TL_CTX_HEAP_WRITE;
     ctx.describe = tl_heap_describe;
-    tl_buf_u32(b, 0);       /* patched below: marking goes on while blocks are encoded */
-    for (i = 0; i < nmarked; i++) {
+    if (!heap_started) {
+        heap_count_at = b->len;
+        heap_started = 1;
+        tl_buf_u32(b, 0);   /* patched by tl_heap_write: marking goes on while blocks are encoded */
+    }
+    for (i = nencoded; i < nmarked; i++) {
         tl_block blkv;
         const tl_block *blk = &blkv;
         const talent_type *et;
@@ -1021,10 +1031,16 @@ void tl_heap_write(tl_buf *b, tl_typeset *types, tl_strtab *strs)
         tl_buf_u32(b, (uint32_t)tail);
         tl_buf_put(b, p + (size_t)count * esz, tail);
     }
-    b->data[count_at] = (unsigned char)(nmarked >> 24);
-    b->data[count_at + 1] = (unsigned char)(nmarked >> 16);
-    b->data[count_at + 2] = (unsigned char)(nmarked >> 8);
-    b->data[count_at + 3] = (unsigned char)nmarked;
+    nencoded = nmarked;
+}
+
+void tl_heap_write(tl_buf *b, tl_typeset *types, tl_strtab *strs)
+{
+    tl_heap_write_reached(b, types, strs);
+    b->data[heap_count_at] = (unsigned char)(nmarked >> 24);
+    b->data[heap_count_at + 1] = (unsigned char)(nmarked >> 16);
+    b->data[heap_count_at + 2] = (unsigned char)(nmarked >> 8);
+    b->data[heap_count_at + 3] = (unsigned char)nmarked;
 }
 
 tl_heap_stats tl_heap_checkpoint_end(void)

@@ -2,7 +2,8 @@
  * heap_write.h: the heap blocks a checkpoint writes (heap_write.c). Writing a checkpoint: begin, then for
  * every global and saved frame variable tl_heap_root() before its value is encoded; encoding a pointer asks
  * tl_heap_object() for the heap block containing an address, which marks the block (assigning it the next
- * block id); tl_heap_write() writes the HEAP section, encoding marked blocks until no unwritten one is left;
+ * block id); tl_heap_write_reached() (after the globals) and tl_heap_write() (after the frames) write the HEAP
+ * section, encoding marked blocks until no unwritten one is left;
  * end releases the marks (the list of written blocks stays for tl_heap_release_written).
  */
 #ifndef TALENT_HEAP_WRITE_H
@@ -18,6 +19,11 @@ void tl_heap_root(const char *name, const char *decl_pos, const char *where, con
 int tl_heap_object(uintptr_t p, const talent_type *pointee, tl_value_ctx *ctx, tl_object *out);
 /* The distance from p to the start of a live block that starts at most n bytes after p, 0 if none. */
 size_t tl_heap_start_after(uintptr_t p, size_t n);
+/* The first part of the HEAP section into b: the marked blocks not encoded yet, and those they reach. Called after
+ * the globals and before the frames, so that the blocks the globals reach take their ids in an order that does not
+ * depend on where the frames' pointers point (a loop's cursor); tl_heap_write then writes the rest (blocks reached
+ * only from frames and epoll registrations) and the count. */
+void tl_heap_write_reached(tl_buf *b, tl_typeset *types, tl_strtab *strs);
 void tl_heap_write(tl_buf *b, tl_typeset *types, tl_strtab *strs);
 typedef struct tl_heap_stats {
     uint32_t blocks_written;
