@@ -29,11 +29,11 @@ class HeaderThenOtherDataIT {
             #include <stdlib.h>
             struct vec { int n; int cap; };
             struct acc { double sum; long count; };
-            __attribute__((noinline)) static void step(struct acc *a, double x) {
+            __attribute__((noinline)) void step(struct acc *a, double x) {
               a->sum += x;
               a->count++;
             }
-            __attribute__((noinline)) static void add(double *d, double x) {
+            __attribute__((noinline)) void add(double *d, double x) {
               d[0] += x;
               d[1] += 1.0;
             }
