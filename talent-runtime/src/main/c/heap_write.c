@@ -622,7 +622,7 @@ static void check_typed_view(uint32_t idx, tl_hdr *h, const talent_type *have, c
     if ((have->kind == TALENT_K_STRUCT || have->kind == TALENT_K_UNION) && off >= have->size) {
         /* room for one struct and then data of other types (`calloc(1, sizeof(T) + extra)`, the rest reached through
          * `(T *)p + 1` as another struct or as numbers): converted as more elements of the struct, those bytes came
-         * back as other values on another ISA, exit 0 (docs/CODEGEN.md "A struct followed by other data") */
+         * back as other values on another ISA, exit 0 (docs/CODEGEN.md, "A struct followed by other data") */
         char detail[200];
         snprintf(first, sizeof first, "'%s'", have->name);
         snprintf(detail, sizeof detail, ", past its first '%s', where talent would convert the bytes as more '%s' "
