@@ -162,7 +162,8 @@ public final class AddressIntegers {
             }
             case "ReturnStmt" -> "returned";
             case "VarDecl" -> ctx.tu() != null && ctx.objects().holdsAddress(ctx.tu(), p) ? null : "stored in '" + p.name() + "'";
-            case "InitListExpr" -> "stored in an initializer";
+            case "InitListExpr" -> ctx.tu() != null && ctx.objects().isProvenElement(ctx.tu(), p, p.inner().indexOf(e)) ? null
+                    : "stored in an initializer";
             case "ArraySubscriptExpr" -> "used as an array index";
             case "CStyleCastExpr", "ImplicitCastExpr" -> p.attr("castKind").equals("IntegralToPointer")
                     && (!lowBits || untagged(ctx, e) || offsetOfRead(ctx, e)) ? null : "converted to " + p.qualType();
@@ -203,9 +204,10 @@ public final class AddressIntegers {
     private static String binary(Node e, Node p, Ctx ctx) {
         String op = p.attr("opcode");
         Node other = p.child(0) == e ? p.child(1) : p.child(0);
-        if (COMPARISONS.contains(op)) return comparable(other) ? null : "compared with a value that is not a constant or an address";
-        if (op.equals("-") && p.child(0) == e && addressOf(other)) return null;
-        if (op.equals("-") && p.child(1) == e && addressOf(other)) return null;
+        if (COMPARISONS.contains(op)) {
+            return comparable(other) || isAddressRoot(ctx, other) ? null : "compared with a value that is not a constant or an address";
+        }
+        if (op.equals("-") && (addressOf(other) || isAddressRoot(ctx, other))) return null;
         // address ± n, only compared or used as a truth value (an overflow check: (uintptr_t)p + n < (uintptr_t)p)
         if ((op.equals("+") || (op.equals("-") && p.child(0) == e)) && !addressOf(other) && !pointerTyped(other)) {
             String rest = refusedUse(p, true, ctx);

@@ -41,7 +41,7 @@ public final class AddressObjects {
     static final Set<String> POINTER_SIZED = Set.of("uintptr_t", "intptr_t", "size_t", "ssize_t", "ptrdiff_t",
             "unsigned long", "long", "unsigned long int", "long int", "long unsigned int");
 
-    private static final Pattern ARRAY = Pattern.compile("^(.*?) ((?:\\[\\d+\\])+)$");
+    private static final Pattern ARRAY = Pattern.compile("^(.*?) ?((?:\\[\\d+\\])+)$");
     private static final Set<String> TRUTH_OPS = Set.of("==", "!=", "<", ">", "<=", ">=", "&&", "||");
 
     public static final AddressObjects NONE = new AddressObjects();
@@ -122,7 +122,8 @@ public final class AddressObjects {
                     if (k == null || !candidates.contains(k)) return;
                     String op = n.attr("opcode");
                     boolean keeps = (op.equals("|=") && isTag(n.child(1))) || (op.equals("&=") && isUntagMask(n.child(1)));
-                    add(stores, k, tu, keeps ? n.child(0) : null);
+                    // a tag set or cleared keeps what the object holds; any other arithmetic disqualifies it
+                    if (!keeps) add(stores, k, tu, null);
                 }
                 case "UnaryOperator" -> {
                     String op = n.attr("opcode");
@@ -215,6 +216,31 @@ public final class AddressObjects {
     /** Whether the member {@code fd} of the record {@code rec} holds addresses. */
     public boolean holdsAddress(Node rec, Node fd) {
         return rec != null && !rec.name().isEmpty() && "struct".equals(rec.attr("tagUsed")) && proven.contains(fieldKey(rec, fd));
+    }
+
+    /** Whether element {@code index} of the initialiser list {@code list} initialises an object that holds addresses. */
+    public boolean isProvenElement(TranslationUnit tu, Node list, int index) {
+        Map<String, List<Node>> recs = records.get(tu);
+        if (recs == null) return false;
+        List<Node> fields = recs.get(stripQualifiers(list.qualType()));
+        if (fields != null) {
+            if (index < 0 || index >= fields.size()) return false;
+            Node f = fields.get(index);
+            return !isArray(f.qualType()) && holdsAddress(f.parent(), f);
+        }
+        if (!isArray(list.qualType())) return false;
+        // an array's list: the object it initialises, through the lists of arrays of arrays
+        Node l = list;
+        while (l.parent() != null && l.parent().is("InitListExpr") && isArray(l.parent().qualType())) l = l.parent();
+        Node owner = l.parent();
+        if (owner == null) return false;
+        if (owner.is("VarDecl")) return holdsAddress(tu, owner);
+        if (owner.is("InitListExpr")) {
+            List<Node> of = recs.get(stripQualifiers(owner.qualType()));
+            int i = owner.inner().indexOf(l);
+            return of != null && i >= 0 && i < of.size() && holdsAddress(of.get(i).parent(), of.get(i));
+        }
+        return false;
     }
 
     public boolean isEmpty() {
