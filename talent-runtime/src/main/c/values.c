@@ -457,6 +457,16 @@ static void enc_ptr(tl_buf *b, const void *p, const talent_type *t, tl_value_ctx
             return;
         }
     }
+    if (t->count == TALENT_PTR_ADDRESS_INTEGER) {
+        /* an integer object that holds addresses (talent.h TALENT_ADDRINT_TYPE): the program reads and compares its
+         * value as a number, so an address no object of talent's holds cannot come back as an invalid one */
+        tl_ctx_describe(ctx, what, sizeof what);
+        tl_refuse("cannot checkpoint: integer '%s' (%s, declared at %s, %s) holds an address that is in no object talent "
+                  "knows (not a global, frame variable, live heap block, argv or string): talent carries such an integer "
+                  "as the object and offset it points to", what, t->name, ctx->decl_pos, ctx->where);
+        tl_buf_u8(b, TL_PTR_INDETERMINATE);
+        return;
+    }
     /* stack garbage, a pointer left dangling by free, a FILE * after fclose: a correct program never reads it */
     if (tl_verbose) {
         tl_ctx_describe(ctx, what, sizeof what);

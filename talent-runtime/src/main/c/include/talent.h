@@ -58,7 +58,8 @@ struct talent_type {
     const talent_type *elem;        /* ARRAY: element type; PTR: the pointee's descriptor when the compiler could
                                      * describe it, else 0 (types heap blocks allocated where the compiler did not
                                      * see their type; a descriptor of kind 0 is ignored) */
-    size_t count;                   /* ARRAY: number of elements */
+    size_t count;                   /* ARRAY: number of elements; PTR: TALENT_PTR_ADDRESS_INTEGER for an integer object
+                                     * that holds an address (TALENT_ADDRINT_TYPE), else 0 */
     const talent_field *fields;     /* STRUCT, UNION: members in declaration order */
     unsigned nfields;
     const char *pointee;            /* PTR: the pointee type's spelling ("char", "struct node"); informative */
@@ -76,6 +77,14 @@ struct talent_type {
 #define TALENT_PTR_TYPE(T, NAME, POINTEE) { TALENT_K_PTR, NAME, sizeof(T), 0, 0, 0, 0, POINTEE }
 /* PD: the address of the pointee's descriptor. */
 #define TALENT_PTR_TYPE_TO(T, NAME, POINTEE, PD) { TALENT_K_PTR, NAME, sizeof(T), PD, 0, 0, 0, POINTEE }
+/* An integer object that holds only addresses (a uintptr_t the program stores converted pointers in, maybe with low tag
+ * bits set; the compiler proves it, analysis/AddressObjects.java): carried as the pointer its bits are, the object and
+ * offset it points to, marked by count (unused for a pointer) so that the writer refuses, naming it, a value that points
+ * nowhere talent knows instead of writing it indeterminate. The size is an array's, of a negative length (an error of the
+ * target's compiler) where the integer type is not as wide as a pointer. */
+#define TALENT_PTR_ADDRESS_INTEGER 1
+#define TALENT_ADDRINT_TYPE(T, NAME) \
+    { TALENT_K_PTR, NAME, sizeof(char[sizeof(T) == sizeof(void *) ? (int)sizeof(T) : -1]), 0, TALENT_PTR_ADDRESS_INTEGER, 0, 0, "void" }
 #define TALENT_FUNCPTR_TYPE(T, NAME) { TALENT_K_FUNCPTR, NAME, sizeof(T), 0, 0, 0, 0, 0 }
 /* ET is the element type's spelling, ELEM the address of its descriptor. */
 #define TALENT_ARRAY_TYPE(T, NAME, ET, ELEM) \

@@ -3,7 +3,9 @@
 #include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
-struct node { long val; };
+struct node { long val; uintptr_t next; };
+struct region { uintptr_t addr; size_t len; };
+static uintptr_t slots[8];
 struct pair { int a; long b[4]; };
 #define OFFSET_OF(T, m) ((size_t)&((T *)0)->m)
 enum { ALIGN = 8 };
@@ -38,6 +40,15 @@ int main(void) {
     void *back = (void *)(uintptr_t)nd;
     total += back == nd;
     if (i == 39) fprintf(stderr, "last at %lx\n", (unsigned long)nd);
+    /* integer objects that hold only addresses (AddressObjects): carried as addresses */
+    uintptr_t base = (uintptr_t)buf;
+    struct region r = { (uintptr_t)buf, 64 };
+    r.addr = base;
+    total += ((char *)r.addr)[3] + *(char *)(base + 5) + (long)(r.addr - base) + (r.addr == base) + (base > (uintptr_t)nd);
+    slots[i % 8] = (uintptr_t)first | (uintptr_t)(i & 1);
+    first->next = i % 3 ? slots[i % 8] : 0;
+    first->next |= 1;
+    if (first->next & 1) total += ((struct node *)(first->next & ~(uintptr_t)1))->val;
     free(nd);
   }
   printf("total=%ld\n", total);

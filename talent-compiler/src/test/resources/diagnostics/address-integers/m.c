@@ -17,8 +17,9 @@ static void remember(uintptr_t k) { last_key = k; }
 
 #pragma talent nocheckpoint
 static unsigned hash_nocheckpoint(const void *p) {
-  // BUG: Diagnostic contains: address 'p' converted to an integer (size_t) and stored in 'h'
+  // an integer that holds only addresses is carried as one, but its value made a hash is not
   size_t h = (size_t)p;
+  // BUG: Diagnostic contains: integer 'h' holding an address (size_t): used in arithmetic (>>)
   return (unsigned)(h >> 4);
 }
 
@@ -30,6 +31,9 @@ int main(void) {
     nd->val = i * 3;
     // BUG: Diagnostic contains: address 'nd' converted to an integer (uintptr_t) and stored (=)
     slots[i] = (uintptr_t)nd;
+    // a number stored in the same array: it may hold numbers, so no element is carried as an address
+    slots[(i + 1) % 40] = (uintptr_t)i * 2654435761u;
+    tab[i % 16].key = (uintptr_t)i * 40503u;
     // BUG: Diagnostic contains: address 'nd' converted to an integer (uintptr_t) and its low bits (%) stored in 'b'
     unsigned b = (unsigned)((uintptr_t)nd % 16);
     tab[b].used = 1;
@@ -58,7 +62,24 @@ int main(void) {
     (void)down;
     // BUG: Diagnostic contains: address '&((struct node *)nd)->next' converted to an integer (size_t) and stored in 'off'
     size_t off = (size_t)&((struct node *)nd)->next;
+    off += 8;
     (void)off;
+    // BUG: Diagnostic contains: address 'nd' converted to an integer (uintptr_t) and its low bits (&) stored in 'page'
+    uintptr_t page = (uintptr_t)nd & ~(uintptr_t)4095;
+    (void)page;
+    // BUG: Diagnostic contains: address 'nd' converted to an integer (uintptr_t) and used in arithmetic (+) and stored in 'plus'
+    uintptr_t plus = (uintptr_t)nd + 16;
+    (void)plus;
+    // BUG: Diagnostic contains: address 'nd' converted to an integer (uintptr_t) and stored in 'taken'
+    uintptr_t taken = (uintptr_t)nd;
+    uintptr_t *tp = &taken;
+    (void)tp;
+    // BUG: Diagnostic contains: address 'nd' converted to an integer (uintptr_t) and stored in 'wide'
+    uint64_t wide = (uintptr_t)nd;
+    (void)wide;
+    // BUG: Diagnostic contains: address 'nd' converted to an integer (uintptr_t) and used in arithmetic (|)
+    uintptr_t tag8 = (uintptr_t)nd | 8;
+    (void)tag8;
     // BUG: Diagnostic contains: address 'nd' converted to an integer (uintptr_t) and stored in 'viaStmtExpr'
     uintptr_t viaStmtExpr = ({ total++; (uintptr_t)nd; });
     (void)viaStmtExpr;

@@ -1,5 +1,6 @@
 package dev.talent.compiler;
 
+import dev.talent.compiler.analysis.AddressObjects;
 import dev.talent.compiler.analysis.AddressTakenAnalysis;
 import dev.talent.compiler.analysis.AllocaCalls;
 import dev.talent.compiler.analysis.CallGraph;
@@ -117,7 +118,7 @@ public final class CheckpointCompiler {
     record Analysis(List<Unit> units, CallGraph graph, List<FunctionModel> functionTable, List<Point> pointTable,
                     ProgramTable.MainSignature mainSignature, boolean mainReturnsVoid, Diagnostics diags, String programName,
                     List<UnionMembers.Pun> byteOrderPuns, List<ByteCopies.Copy> byteCopies, List<SizeValues.Kept> keptSizes,
-                    List<NetworkOrderIntegers.Kept> networkOrder) {
+                    List<NetworkOrderIntegers.Kept> networkOrder, AddressObjects addressObjects) {
         FunctionModel function(String name) {
             for (Unit u : units) for (FunctionModel f : u.functions) if (f.name.equals(name)) return f;
             throw new IllegalArgumentException("no function " + name);
@@ -292,6 +293,8 @@ public final class CheckpointCompiler {
             }
         }
         for (FunctionModel bad : graph.computeChainFunctions()) Rejections.headerChainFunction(bad, diags);
+        AddressObjects addressObjects = pass("address objects", "program",
+                () -> AddressObjects.of(units.stream().map(u -> u.tu).toList()));
         for (Unit u : units) {
             for (FunctionModel f : u.mainFunctions()) {
                 pass("chain-call hoisting", f.toString(), () -> {
@@ -299,7 +302,7 @@ public final class CheckpointCompiler {
                     return null;
                 });
                 pass("rejections", f.toString(), () -> {
-                    Rejections.check(f, graph, diags);
+                    Rejections.check(f, graph, addressObjects, diags);
                     return null;
                 });
             }
@@ -395,7 +398,7 @@ public final class CheckpointCompiler {
         failOnErrors(diags);
         return new Analysis(units, graph, functionTable, pointTable, mainSignature, mainReturnsVoid, diags, request.programName(),
                 unionMembers.byteOrderPuns(), byteCopies.copies(), sizeValues.kept(),
-                networkOrder.kept());
+                networkOrder.kept(), addressObjects);
     }
 
     /** One source's text as talent instruments it, and where its lines were written. */
@@ -583,7 +586,8 @@ public final class CheckpointCompiler {
                 () -> NamedUnionMembers.of(a.units().stream().map(u -> u.tu).toList(), resolvers));
         for (Unit u : a.units()) {
             String instrumented = pass("rewrite", u.tu.unitName(), () -> {
-                UnitRewriter rw = new UnitRewriter(u.tu, u.index, u.mainFunctions(), a.graph(), u.types, diags, wrappers, named);
+                UnitRewriter rw = new UnitRewriter(u.tu, u.index, u.mainFunctions(), a.graph(), u.types, diags, wrappers, named)
+                        .withAddressObjects(a.addressObjects());
                 try {
                     return rw.rewrite(u.statics, u.nocheckpointPragmas, u.allocTypePragmas, u.tu.path().toString());
                 } catch (UnsupportedTypeException e) {

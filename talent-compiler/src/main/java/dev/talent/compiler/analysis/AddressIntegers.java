@@ -53,11 +53,31 @@ public final class AddressIntegers {
      * accepted when that function only compares, prints or passes it on ({@link AddressArguments}).
      */
     public static void check(FunctionModel f, CallGraph graph, Diagnostics diags) {
+        check(f, graph, AddressObjects.NONE, diags);
+    }
+
+    /**
+     * As above, with the program's integer objects that hold only addresses ({@link AddressObjects}): storing an address
+     * into one is accepted, and every value read from one is checked as a converted address is.
+     */
+    public static void check(FunctionModel f, CallGraph graph, AddressObjects objects, Diagnostics diags) {
         if (f.body == null || !f.inMainFile) return;
         AddressArguments callees = graph == null ? null : new AddressArguments(graph);
+        Ctx ctx = new Ctx(callees == null ? null : (call, e) -> callees.refusal(f, call, e), objects, f.unit);
         f.body.walk(n -> {
+            if (isProvenRead(ctx, n)) {
+                String use = refusedUse(n, false, ctx);
+                if (use == null) return;
+                String name = pointerName(f, n.child(0));
+                diags.error(f.unit, n, "integer" + (name == null ? "" : " '" + name + "'") + " holding an address (" + n.qualType()
+                                + "): " + use + ": a restore moves heap blocks and frame variables to other addresses and relocates"
+                                + " only pointers and integer objects that hold addresses, so this value would keep the old address",
+                        "keep the value in a pointer, or in an integer object that only ever holds addresses (tagged low bits"
+                                + " allowed); convert it back to a pointer where it is used");
+                return;
+            }
             if (!isConversion(n) || fromNull(n.child(0))) return;
-            String use = refusedUse(n, false, callees == null ? null : (call, e) -> callees.refusal(f, call, e));
+            String use = refusedUse(n, false, ctx);
             if (use == null) return;
             String name = pointerName(f, n.child(0));
             diags.error(f.unit, n, "address" + (name == null ? "" : " '" + name + "'") + " converted to an integer ("
@@ -97,7 +117,22 @@ public final class AddressIntegers {
 
     /** How the converted value is used, when that is refused; null when it stays correct after a relocation. */
     static String refusedUse(Node value) {
-        return refusedUse(value, false, null);
+        return refusedUse(value, false, new Ctx(null, AddressObjects.NONE, null));
+    }
+
+    /** Where a use is judged: callees (null: refuse every argument but printf's), the address objects and their unit. */
+    private record Ctx(Callees callees, AddressObjects objects, dev.talent.compiler.ast.TranslationUnit tu) {}
+
+    /** A value read from an object that holds only addresses. */
+    private static boolean isProvenRead(Ctx ctx, Node n) {
+        return !ctx.objects().isEmpty() && n.is("ImplicitCastExpr") && n.attr("castKind").equals("LValueToRValue")
+                && !n.inner().isEmpty() && ctx.objects().isProvenLvalue(ctx.tu(), n.child(0));
+    }
+
+    /** Whether the stripped value is an address: a conversion or a value read from an address object. */
+    private static boolean isAddressRoot(Ctx ctx, Node o) {
+        Node s = AddressObjects.throughWide(o);
+        return isConversion(s) || isProvenRead(ctx, s);
     }
 
     /** Why an argument of a call, a value made from an address, is refused there (null: accepted). */
@@ -109,14 +144,15 @@ public final class AddressIntegers {
      * lowBits: the value is the result of {@code & MASK} or {@code % N} on a converted address; callees: null to
      * refuse every argument of a function other than printf's.
      */
-    private static String refusedUse(Node value, boolean lowBits, Callees callees) {
+    private static String refusedUse(Node value, boolean lowBits, Ctx ctx) {
+        Callees callees = ctx.callees();
         Node e = up(value);
         Node p = e.parent();
         if (p == null) return "used";
         if (isDiscarded(e, p) || isTruthValue(e, p)) return null;
         if (inUnevaluated(p)) return null;
         return switch (p.kind()) {
-            case "BinaryOperator", "CompoundAssignOperator" -> binary(e, p, callees);
+            case "BinaryOperator", "CompoundAssignOperator" -> binary(e, p, ctx);
             case "CallExpr" -> {
                 String callee = Ast.directCallee(p);
                 if (p.child(0) == e) yield "called";
@@ -125,38 +161,76 @@ public final class AddressIntegers {
                 yield "passed to " + (callee == null ? "a function through a pointer" : "'" + callee + "'");
             }
             case "ReturnStmt" -> "returned";
-            case "VarDecl" -> "stored in '" + p.name() + "'";
-            case "InitListExpr" -> "stored in an initializer";
+            case "VarDecl" -> ctx.tu() != null && ctx.objects().holdsAddress(ctx.tu(), p) ? null : "stored in '" + p.name() + "'";
+            case "InitListExpr" -> ctx.tu() != null && ctx.objects().isProvenElement(ctx.tu(), p, p.inner().indexOf(e)) ? null
+                    : "stored in an initializer";
             case "ArraySubscriptExpr" -> "used as an array index";
-            case "CStyleCastExpr", "ImplicitCastExpr" -> p.attr("castKind").equals("IntegralToPointer") && !lowBits ? null
-                    : "converted to " + p.qualType();
+            case "CStyleCastExpr", "ImplicitCastExpr" -> p.attr("castKind").equals("IntegralToPointer")
+                    && (!lowBits || untagged(ctx, e) || offsetOfRead(ctx, e)) ? null : "converted to " + p.qualType();
             default -> "used (" + p.kind() + ")";
         };
     }
 
-    private static String binary(Node e, Node p, Callees callees) {
+    /**
+     * {@code x & ~7} of a value read from an address object, converted to a pointer: its tag bits cleared, the address it
+     * was made from (the object's address moved with it).
+     */
+    private static boolean untagged(Ctx ctx, Node e) {
+        Node s = AddressIntegers.through(e);
+        if (!s.is("BinaryOperator") || !s.attr("opcode").equals("&")) return false;
+        return (AddressObjects.isUntagMask(s.child(1)) && isProvenRead(ctx, AddressObjects.throughWide(s.child(0))))
+                || (AddressObjects.isUntagMask(s.child(0)) && isProvenRead(ctx, AddressObjects.throughWide(s.child(1))));
+    }
+
+    /**
+     * {@code x + n} or {@code x - n} of a value read from an address object (n no address), converted to a pointer at
+     * once: pointer arithmetic written with integers, on the object's address of the moment.
+     */
+    private static boolean offsetOfRead(Ctx ctx, Node e) {
+        Node s = AddressIntegers.through(e);
+        if (!s.is("BinaryOperator")) return false;
+        String op = s.attr("opcode");
+        if (op.equals("+")) {
+            for (int i = 0; i < 2; i++) {
+                Node a = s.child(i), n = s.child(1 - i);
+                if (isProvenRead(ctx, AddressObjects.throughWide(a)) && !isAddressRoot(ctx, n) && !pointerTyped(n)) return true;
+            }
+            return false;
+        }
+        return op.equals("-") && isProvenRead(ctx, AddressObjects.throughWide(s.child(0))) && !isAddressRoot(ctx, s.child(1))
+                && !pointerTyped(s.child(1));
+    }
+
+    private static String binary(Node e, Node p, Ctx ctx) {
         String op = p.attr("opcode");
         Node other = p.child(0) == e ? p.child(1) : p.child(0);
-        if (COMPARISONS.contains(op)) return comparable(other) ? null : "compared with a value that is not a constant or an address";
-        if (op.equals("-") && p.child(0) == e && addressOf(other)) return null;
-        if (op.equals("-") && p.child(1) == e && addressOf(other)) return null;
+        if (COMPARISONS.contains(op)) {
+            return comparable(other) || isAddressRoot(ctx, other) ? null : "compared with a value that is not a constant or an address";
+        }
+        if (op.equals("-") && (addressOf(other) || isAddressRoot(ctx, other))) return null;
         // address ± n, only compared or used as a truth value (an overflow check: (uintptr_t)p + n < (uintptr_t)p)
         if ((op.equals("+") || (op.equals("-") && p.child(0) == e)) && !addressOf(other) && !pointerTyped(other)) {
-            String rest = refusedUse(p, true, callees);
+            String rest = refusedUse(p, true, ctx);
             String more = "used in arithmetic (";
             if (rest != null && rest.startsWith(more)) return more + op + ", " + rest.substring(more.length());
             return rest == null ? null : more + op + ") and " + rest;
         }
         // an alignment test with a mask the program computes (is_aligned(p, alignment): & (alignment - 1))
         if (op.equals("&") && !addressOf(other) && !pointerTyped(other) && !isConstant(other)) {
-            String rest = refusedUse(p, true, callees);
+            String rest = refusedUse(p, true, ctx);
             return rest == null || rest.startsWith("its low bits") ? rest : "its low bits (" + op + ") " + rest;
         }
         if ((op.equals("&") || (op.equals("%") && p.child(0) == e)) && isConstant(other)) {
-            String rest = refusedUse(p, true, callees);
+            String rest = refusedUse(p, true, ctx);
             return rest == null || rest.startsWith("its low bits") ? rest : "its low bits (" + op + ") " + rest;
         }
-        if (op.equals("|") && ofAddresses(other)) return refusedUse(p, true, callees);
+        if (op.equals("|") && ofAddresses(other)) return refusedUse(p, true, ctx);
+        // low tag bits set in an address (a marked pointer: (uintptr_t)node | 1) to be stored in an address object
+        if (op.equals("|") && AddressObjects.isTag(other)) {
+            String rest = refusedUse(p, true, ctx);
+            return rest == null ? null : "tagged (|) and " + rest;
+        }
+        if (op.equals("=") && p.child(1) == e && ctx.tu() != null && ctx.objects().isProvenLvalue(ctx.tu(), p.child(0))) return null;
         if (op.equals("=") || p.is("CompoundAssignOperator")) return p.child(1) == e ? "stored (" + op + ")" : "used";
         if (op.equals(",")) return "used";
         return "used in arithmetic (" + op + ")";

@@ -31,6 +31,11 @@ public final class Rejections {
 
     /** {@code graph}: the program's call graph, to look into the functions an address made an integer is passed to. */
     public static void check(FunctionModel f, CallGraph graph, Diagnostics diags) {
+        check(f, graph, AddressObjects.NONE, diags);
+    }
+
+    /** {@code objects}: the program's integer objects that hold only addresses (AddressObjects), carried as addresses. */
+    public static void check(FunctionModel f, CallGraph graph, AddressObjects objects, Diagnostics diags) {
         if (f.body != null && !f.isStatic && OWN_ALLOCATOR.contains(f.name)) {
             diags.error(f.unit, f.decl, "the program defines its own '" + f.name + "': talent tracks every heap block"
                             + " by wrapping the C library's allocator when it links, and cannot carry the blocks of a"
@@ -40,7 +45,7 @@ public final class Rejections {
         if (f.body == null || !f.inMainFile) return;
         TranslationUnit tu = f.unit;
         EventPollRejection.check(f, diags);
-        AddressIntegers.check(f, graph, diags);
+        AddressIntegers.check(f, graph, objects, diags);
         f.body.walk(n -> {
             switch (n.kind()) {
                 case "GCCAsmStmt", "MSAsmStmt" -> diags.error(tu, n, "inline assembly cannot be checkpointed portably",

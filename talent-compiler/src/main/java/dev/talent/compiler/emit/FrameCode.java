@@ -55,7 +55,9 @@ public final class FrameCode {
         if (v.addressTaken || v.type.isConst()) return Way.MEMORY;
         return switch (types.category(v.type)) {
             // a 128-bit integer through memory: talent_save_sint/uint and their restores carry 64 bits
-            case INTEGER -> types.isInt128(v.type) ? Way.COPY : Way.INT;
+            // an integer that holds only addresses (AddressObjects) is saved and restored as the pointer its bits are
+            case INTEGER -> types.isInt128(v.type) ? Way.COPY
+                    : !v.isTemp() && descriptors.holdsAddress(v.decl) ? Way.PTR : Way.INT;
             case BOOL -> Way.INT;
             case FLOAT -> Way.F64;
             case LDOUBLE -> Way.LDOUBLE;

@@ -1,5 +1,6 @@
 package dev.talent.compiler.emit;
 
+import dev.talent.compiler.analysis.AddressObjects;
 import dev.talent.compiler.analysis.NamedUnionMembers;
 import dev.talent.compiler.ast.CType;
 import dev.talent.compiler.ast.CTypeParser;
@@ -22,6 +23,7 @@ import java.util.TreeSet;
 public final class TypeDescriptors {
     private final TypeResolver types;
     private final NamedUnionMembers named;
+    private final AddressObjects objects;
     /** The file described (null: no union variable has members of its own, NamedUnionMembers.objectMembers). */
     private final TranslationUnit tu;
     private final Map<String, String> shared = new LinkedHashMap<>();
@@ -44,9 +46,15 @@ public final class TypeDescriptors {
 
     /** As above, for the variables of {@code tu}: a union variable used through members of its own gets its own descriptor. */
     public TypeDescriptors(TypeResolver types, NamedUnionMembers named, TranslationUnit tu) {
+        this(types, named, tu, AddressObjects.NONE);
+    }
+
+    /** {@code objects}: the program's integer objects that hold only addresses, described as such (AddressObjects). */
+    public TypeDescriptors(TypeResolver types, NamedUnionMembers named, TranslationUnit tu, AddressObjects objects) {
         this.types = types;
         this.named = named;
         this.tu = tu;
+        this.objects = objects;
     }
 
     /**
@@ -56,6 +64,7 @@ public final class TypeDescriptors {
      * value compares those alone (docs/CODEGEN.md "Unions read through another member than written").
      */
     public String refForVariable(Node decl, CType type, String spelling, StringBuilder defs, boolean fileScope) {
+        if (tu != null && objects.holdsAddress(tu, decl)) return addressInteger(type, spelling, defs);
         Set<String> members = tu == null || decl == null ? null : named.objectMembers(tu, decl);
         CType t = unconst(type);
         if (members == null || runtimeDescribed(t) != null || !types.fileScopeSpellable(t)) return ref(type, spelling, defs, fileScope);
@@ -239,6 +248,9 @@ public final class TypeDescriptors {
                         String ftd = ref(ft, "int", defs, fileScope);
                         fs.append(isNamed(rec, fd, members) ? "  TALENT_BITFIELD(" : "  TALENT_UNNAMED_BITFIELD(").append(fd.name()).append(", ").append(ftd).append(", ").append(width)
                                 .append(", ").append(get).append(", ").append(set).append("),\n");
+                    } else if (!library && objects.holdsAddress(rec, fd)) {
+                        fs.append(isNamed(rec, fd, members) ? "  TALENT_FIELD(" : "  TALENT_UNNAMED_FIELD(").append(spelling).append(", ")
+                                .append(fd.name()).append(", ").append(addressInteger(ft, fspell, defs)).append("),\n");
                     } else {
                         String ftd = isLastField(rec, fd) && types.canonical(ft) instanceof CType.Array fam && fam.size().isEmpty()
                                 ? flexibleArray(name, fam, fspell, defs, fileScope)
@@ -255,6 +267,32 @@ public final class TypeDescriptors {
             case UNSUPPORTED -> throw new UnsupportedTypeException("type " + TypeResolver.spell(type) + " is not supported");
         };
         return "static const talent_type " + name + " = " + init + ";\n";
+    }
+
+    /** Whether the variable {@code decl} of this file is an integer that holds only addresses (AddressObjects). */
+    public boolean holdsAddress(Node decl) {
+        return tu != null && objects.holdsAddress(tu, decl);
+    }
+
+    /**
+     * The descriptor of an integer object that holds only addresses (AddressObjects), or of an array of them: a pointer
+     * marked an address integer (TALENT_ADDRINT_TYPE, which the target's compiler refuses for a type of another size
+     * than a pointer), carried as the object and offset it points to (docs/FORMAT.md "Pointers").
+     */
+    private String addressInteger(CType type, String spelling, StringBuilder defs) {
+        CType c = types.canonical(unconst(type));
+        String name = "talent_ltd_" + counter++;
+        if (c instanceof CType.Array a) {
+            if (a.size().isEmpty() || a.isVariableLength()) throw new UnsupportedTypeException("array of unknown size " + TypeResolver.spell(type));
+            String et = "__typeof__((*(__typeof__(" + spelling + ") *)0)[0])";
+            String elem = addressInteger(a.elem(), et, defs);
+            defs.append("static const talent_type ").append(name).append(" = TALENT_ARRAY_TYPE(").append(spelling).append(", ")
+                    .append(cString(TypeResolver.spell(type))).append(", ").append(et).append(", ").append(elem).append(");\n");
+        } else {
+            defs.append("static const talent_type ").append(name).append(" = TALENT_ADDRINT_TYPE(").append(spelling).append(", ")
+                    .append(cString(TypeResolver.spell(type))).append(");\n");
+        }
+        return "&" + name;
     }
 
     private boolean isNamed(Node rec, Node fd, Set<String> members) {

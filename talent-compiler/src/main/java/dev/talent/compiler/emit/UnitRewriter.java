@@ -1,5 +1,6 @@
 package dev.talent.compiler.emit;
 
+import dev.talent.compiler.analysis.AddressObjects;
 import dev.talent.compiler.analysis.CallGraph;
 import dev.talent.compiler.analysis.Diagnostics;
 import dev.talent.compiler.analysis.FunctionModel;
@@ -30,6 +31,7 @@ public final class UnitRewriter {
     private final Diagnostics diags;
     private final AllocWrappers wrappers;
     private final NamedUnionMembers named;
+    private AddressObjects addressObjects;
 
     public UnitRewriter(TranslationUnit tu, int unitIndex, List<FunctionModel> functions, CallGraph graph,
                         TypeResolver types, Diagnostics diags) {
@@ -45,6 +47,7 @@ public final class UnitRewriter {
     /** {@code named}: the union members the program names (NamedUnionMembers.of every file). */
     public UnitRewriter(TranslationUnit tu, int unitIndex, List<FunctionModel> functions, CallGraph graph,
                         TypeResolver types, Diagnostics diags, AllocWrappers wrappers, NamedUnionMembers named) {
+        this.addressObjects = AddressObjects.NONE;
         this.named = named;
         this.wrappers = wrappers;
         this.tu = tu;
@@ -55,12 +58,21 @@ public final class UnitRewriter {
         this.diags = diags;
     }
 
+    /**
+     * The program's integer objects that hold only addresses (AddressObjects), described as addresses; the same set the
+     * analysis accepted their stores with.
+     */
+    public UnitRewriter withAddressObjects(AddressObjects objects) {
+        this.addressObjects = objects;
+        return this;
+    }
+
     /** The instrumented text; {@code lineDirectiveFile}: the file its {@code #line} directives name. */
     public String rewrite(List<HoistedStatic> statics, List<Pragma> nocheckpointPragmas, List<Pragma> allocTypePragmas,
                           String lineDirectiveFile) {
         String text = tu.text();
         RewritePlan plan = new RewritePlan(text);
-        TypeDescriptors descriptors = new TypeDescriptors(types, named, tu);
+        TypeDescriptors descriptors = new TypeDescriptors(types, named, tu, addressObjects);
         ResumeCopies resumeCopies = new ResumeCopies(text);
         // names first: every later emitter's text is built from renamed code
         new MainRename(tu, plan).emit();
