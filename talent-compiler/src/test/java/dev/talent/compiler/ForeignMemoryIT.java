@@ -421,6 +421,7 @@ class ForeignMemoryIT {
         String shared = """
                   ar.words = mmap(NULL, ar.n * sizeof *ar.words, PROT_READ | PROT_WRITE, MAP_SHARED | MAP_ANONYMOUS, -1, 0);
                   if (ar.words == MAP_FAILED) return 1;
+                  (void)pg;
                 """;
         assertThat(MigratesLikeGcc.refusedAt(work, "mms", mapping(shared), 1100).err()).contains("pointer 'ar.words'")
                 .contains("a shared memory mapping");
@@ -458,9 +459,9 @@ class ForeignMemoryIT {
                   for (unsigned i = 0; i < ar.n; i++) ar.words[i] = i * 2654435761u;
                   unsigned h = work(500);
                   for (unsigned i = 0; i < ar.n; i++) h = h * 31 + ar.words[i];
-                  printf("%u\n", h);
+                  printf("%u\\n", h);
                   munmap(ar.words, ar.n * sizeof *ar.words);
-                  printf("%u\n", work(500));
+                  printf("%u\\n", work(500));
                   return 0;
                 }
                 """;
