@@ -12,6 +12,7 @@
 #include "checkpoint_file.h"
 #include "delta.h"
 #include "heap_restore.h"
+#include "heap_mapping.h"
 #include "epoll.h"
 #include "sigdisp.h"
 #include "sockopts.h"
@@ -521,6 +522,12 @@ static int parse_heap(tl_reader *r, tl_checkpoint *ck)
                 if (pos) {
                     last_pos = pos;
                     last_len = b->pos_len;
+                    if (tl_heap_mapping_site_page((const char *)pos, b->pos_len) == (size_t)-1) {
+                        tl_reader_fail(r, "at offset %lu: heap block %lu is an anonymous mapping's whose position does "
+                                       "not name a page size (\"mmap@<P>:?\", P a power of two from 4096 to 65536)",
+                                       (unsigned long)(r->base + save), (unsigned long)b->id);
+                        break;
+                    }
                 }
             }
             b->flags = tl_rd_u8(r);

@@ -7,9 +7,10 @@
  * `keep[85]` and had its every checkpoint refused when the executable's image was checked here). Such a pointer
  * stays indeterminate, and a program that reads through it after a restart still crashes (docs/COVERAGE.md).
  *
- * mmap, munmap and mremap are wrapped at link time (RuntimeLibrary.WRAPPED_OTHER) to keep the list of the mappings
- * the process made: a pointer into one refuses a checkpoint by name (the mapping's contents are not carried). The
- * list is bounded; mappings beyond it are not known (pointers into them stay indeterminate, as before).
+ * mmap, munmap, mremap and mprotect are wrapped at link time (RuntimeLibrary.WRAPPED_OTHER, heap_mapping.c): an
+ * anonymous private read-write mapping is carried as a heap block; every other mapping the process made is kept in
+ * the list here, and a pointer into one refuses a checkpoint by name (its contents are not carried). The list is
+ * bounded; mappings beyond it are not known (pointers into them stay indeterminate, as before).
  *
  * inet_ntoa formats into the runtime's buffer, carried as "<libc>:inet_ntoa", so a pointer the program keeps to its
  * result points to the same text after a restore, on any ISA. l64a, ether_ntoa, ecvt and fcvt return their text in a
@@ -47,7 +48,6 @@ static int readonly_text(const char *s)
 
 /* ---------------------------------------------------------------- the mappings */
 
-enum { MAP_KIND_ANON = 1, MAP_KIND_SHARED = 2, MAP_KIND_FILE = 4 };
 #define MAX_MAPPINGS 1024
 
 struct mapping {
@@ -58,7 +58,7 @@ struct mapping {
 static struct mapping maps[MAX_MAPPINGS];
 static unsigned nmaps;
 
-static void maps_add(uintptr_t base, size_t len, int kind)
+void tl_foreign_map_add(uintptr_t base, size_t len, int kind)
 {
     if (len == 0 || nmaps == MAX_MAPPINGS)
         return;
@@ -69,7 +69,7 @@ static void maps_add(uintptr_t base, size_t len, int kind)
 }
 
 /* forgets [base, base+len): whole entries, their ends, or splits one around it */
-static void maps_remove(uintptr_t base, size_t len)
+void tl_foreign_map_remove(uintptr_t base, size_t len)
 {
     uintptr_t end = base + len;
     unsigned i = 0;
@@ -84,7 +84,7 @@ static void maps_remove(uintptr_t base, size_t len)
             /* a hole in the middle: the upper part becomes an entry of its own */
             struct mapping upper = {end, mend - end, m->kind};
             m->len = base - m->base;
-            maps_add(upper.base, upper.len, upper.kind);
+            tl_foreign_map_add(upper.base, upper.len, upper.kind);
             i++;
         } else if (base > m->base) {
             m->len = base - m->base;
@@ -99,51 +99,18 @@ static void maps_remove(uintptr_t base, size_t len)
     }
 }
 
-static int map_kind(int flags, int fd)
+int tl_foreign_map_kind(uintptr_t a)
 {
-    int kind = (flags & MAP_ANONYMOUS) ? MAP_KIND_ANON : MAP_KIND_FILE;
-    (void)fd;
-    if (flags & MAP_SHARED)
-        kind |= MAP_KIND_SHARED;
-    return kind;
-}
-
-static size_t page_round(size_t n)
-{
-    return (n + 4095) & ~(size_t)4095;
+    unsigned i;
+    for (i = 0; i < nmaps; i++)
+        if (a >= maps[i].base && a - maps[i].base < maps[i].len)
+            return maps[i].kind;
+    return 0;
 }
 
 void *__real_mmap(void *addr, size_t len, int prot, int flags, int fd, off_t off);
 int __real_munmap(void *addr, size_t len);
 void *__real_mremap(void *old, size_t old_len, size_t new_len, int flags, ...);
-TL_WEAK void *__wrap_mmap(void *addr, size_t len, int prot, int flags, int fd, off_t off);
-TL_WEAK int __wrap_munmap(void *addr, size_t len);
-TL_WEAK void *__wrap_mremap(void *old, size_t old_len, size_t new_len, int flags, ...);
-
-void *__wrap_mmap(void *addr, size_t len, int prot, int flags, int fd, off_t off)
-{
-    void *r = __real_mmap(addr, len, prot, flags, fd, off);
-    if (r != MAP_FAILED) {
-        maps_remove((uintptr_t)r, page_round(len));     /* MAP_FIXED over an older one */
-        maps_add((uintptr_t)r, page_round(len), map_kind(flags, fd));
-    }
-    return r;
-}
-
-#ifdef __GLIBC__
-void *__real_mmap64(void *addr, size_t len, int prot, int flags, int fd, int64_t off);
-TL_WEAK void *__wrap_mmap64(void *addr, size_t len, int prot, int flags, int fd, int64_t off);
-
-void *__wrap_mmap64(void *addr, size_t len, int prot, int flags, int fd, int64_t off)
-{
-    void *r = __real_mmap64(addr, len, prot, flags, fd, off);
-    if (r != MAP_FAILED) {
-        maps_remove((uintptr_t)r, page_round(len));
-        maps_add((uintptr_t)r, page_round(len), map_kind(flags, fd));
-    }
-    return r;
-}
-#endif
 
 void *tl_runtime_mmap(void *addr, size_t len, int prot, int flags, int fd)
 {
@@ -158,45 +125,6 @@ int tl_runtime_munmap(void *addr, size_t len)
 void *tl_runtime_mremap(void *old, size_t old_len, size_t new_len)
 {
     return __real_mremap(old, old_len, new_len, 1); /* MREMAP_MAYMOVE (glibc declares it under _GNU_SOURCE) */
-}
-
-int __wrap_munmap(void *addr, size_t len)
-{
-    int r = __real_munmap(addr, len);
-    if (r == 0)
-        maps_remove((uintptr_t)addr, page_round(len));
-    return r;
-}
-
-#define TL_MREMAP_FIXED 2   /* Linux's MREMAP_FIXED: a fifth argument, the new address */
-
-void *__wrap_mremap(void *old, size_t old_len, size_t new_len, int flags, ...)
-{
-    void *r, *to = NULL;
-    int kind = MAP_KIND_ANON;
-    unsigned i;
-    if (flags & TL_MREMAP_FIXED) {
-        va_list ap;
-        va_start(ap, flags);
-        to = va_arg(ap, void *);
-        va_end(ap);
-    }
-    r = (flags & TL_MREMAP_FIXED) ? __real_mremap(old, old_len, new_len, flags, to)
-                                  : __real_mremap(old, old_len, new_len, flags);
-    if (r == MAP_FAILED)
-        return r;
-    for (i = 0; i < nmaps; i++)
-        if ((uintptr_t)old >= maps[i].base && (uintptr_t)old < maps[i].base + maps[i].len) {
-            kind = maps[i].kind;
-            break;
-        }
-    if (i < nmaps || old_len == 0) {
-        if (old_len)
-            maps_remove((uintptr_t)old, page_round(old_len));
-        maps_remove((uintptr_t)r, page_round(new_len));
-        maps_add((uintptr_t)r, page_round(new_len), kind);
-    }
-    return r;
 }
 
 /* ---------------------------------------------------------------- results copied, not carried */
@@ -396,15 +324,27 @@ const char *tl_foreign_memory(const void *p)
     for (i = 0; i < nuncarried; i++)
         if (a >= uncarried[i].base && a - uncarried[i].base < uncarried[i].len)
             return uncarried_what[uncarried[i].which];
-    for (i = 0; i < nmaps; i++)
-        if (a >= maps[i].base && a - maps[i].base < maps[i].len) {
-            if (maps[i].kind & MAP_KIND_SHARED)
-                return "a shared memory mapping (mmap with MAP_SHARED), whose contents a checkpoint does not carry";
-            if (maps[i].kind & MAP_KIND_FILE)
-                return "a memory mapping of a file (mmap), whose contents a checkpoint does not carry";
-            return "an anonymous memory mapping (mmap with MAP_ANONYMOUS), whose contents a checkpoint does not "
-                   "carry";
-        }
+    return tl_foreign_map_what(tl_foreign_map_kind(a));
+}
+
+const char *tl_foreign_map_what(int kind)
+{
+    if (kind & TL_MAP_SHARED)
+        return "a shared memory mapping (mmap with MAP_SHARED), whose contents a checkpoint does not carry";
+    if (kind & TL_MAP_FILE)
+        return "a memory mapping of a file (mmap), whose contents a checkpoint does not carry";
+    if (kind & TL_MAP_FIXED)
+        return "an anonymous memory mapping at an address the program chose (mmap with MAP_FIXED or an address hint), "
+               "which a restore cannot give back: a checkpoint carries a whole read-write mapping that mmap placed";
+    if (kind & TL_MAP_PROT)
+        return "an anonymous memory mapping that is not readable and writable as a whole (PROT_NONE or read-only "
+               "pages, a guard page: mmap or mprotect), which a checkpoint does not carry";
+    if (kind & TL_MAP_CUT)
+        return "an anonymous memory mapping that was partly unmapped or remapped (munmap or mremap of a part of it), "
+               "which a checkpoint does not carry";
+    if (kind)
+        return "an anonymous memory mapping (mmap with MAP_ANONYMOUS and flags other than MAP_PRIVATE, MAP_NORESERVE "
+               "and MAP_POPULATE, or beyond the 1024 carried), whose contents a checkpoint does not carry";
     return NULL;
 }
 

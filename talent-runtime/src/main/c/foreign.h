@@ -1,5 +1,5 @@
 /* foreign.h: memory the program may point into that talent does not carry (foreign.c): the memory mappings the
- * program made with mmap (the link wraps mmap, munmap and mremap to keep their list);
+ * program made with mmap that are not carried (heap_mapping.c keeps their list here);
  * and inet_ntoa, whose static result is the runtime's own storage, carried ("<libc>:inet_ntoa"). */
 #ifndef TALENT_FOREIGN_H
 #define TALENT_FOREIGN_H
@@ -11,6 +11,21 @@
  * points into no object talent knows (values.c): such a pointer, if the program reads through it after a restart,
  * would read memory the restarted process does not have as it was. */
 const char *tl_foreign_memory(const void *p);
+
+/* The mappings not carried: kinds (bits), and the list (bounded: beyond it a mapping is not known) */
+#define TL_MAP_ANON 1      /* anonymous */
+#define TL_MAP_SHARED 2    /* MAP_SHARED */
+#define TL_MAP_FILE 4      /* a file's */
+#define TL_MAP_CUT 8       /* carried until a part of it was unmapped or remapped */
+#define TL_MAP_PROT 16     /* not readable and writable as a whole */
+#define TL_MAP_FIXED 32    /* at an address the program chose */
+void tl_foreign_map_add(uintptr_t base, size_t len, int kind);
+/* forgets [base, base+len) of every entry */
+void tl_foreign_map_remove(uintptr_t base, size_t len);
+/* the kind of the listed mapping holding a, 0 if none */
+int tl_foreign_map_kind(uintptr_t a);
+/* the refusal's words for a pointer into a mapping of that kind; NULL for 0 */
+const char *tl_foreign_map_what(int kind);
 
 /* mmap and munmap for the runtime's own memory (slab chunks, buffers, the checkpoint file, a delta's image): the
  * C library's functions, not the wrapped ones, so that the list of the program's mappings never holds the

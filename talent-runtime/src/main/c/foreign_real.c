@@ -1,4 +1,4 @@
-/* foreign_real.c: mmap, mmap64, munmap, mremap, l64a, ether_ntoa, ecvt and fcvt's C library functions that foreign.c calls through
+/* foreign_real.c: mmap, mmap64, munmap, mremap, mprotect (heap_mapping.c's), l64a, ether_ntoa, ecvt and fcvt's C library functions that foreign.c calls through
  * __real_ names, for a program linked without the -Wl,--wrap flags of RuntimeLibrary.WRAPPED_OTHER (a test harness
  * linked by hand), as libc_real.c is for libc_state.c. Under --wrap the linker turns those references into the C
  * library's functions and this file is never pulled out of libtalent.a. */
@@ -25,6 +25,13 @@ void *__real_mmap(void *addr, size_t len, int prot, int flags, int fd, off_t off
 int __real_munmap(void *addr, size_t len)
 {
     return munmap(addr, len);
+}
+
+int __real_mprotect(void *addr, size_t len, int prot);
+
+int __real_mprotect(void *addr, size_t len, int prot)
+{
+    return mprotect(addr, len, prot);
 }
 
 void *__real_mremap(void *old, size_t old_len, size_t new_len, int flags, ...)

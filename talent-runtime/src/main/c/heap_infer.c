@@ -4,6 +4,7 @@
 #include "heap_infer.h"
 
 #include "heap_slab.h"
+#include "heap_mapping.h"
 #include "heap_track.h"
 #include "heap_trailing.h"
 
@@ -37,7 +38,8 @@ void *talent_heap_type_result(void *p, const talent_type *elem)
      * block of ours is; tl_heap_header then answers only for the exact start of a tracked block */
     if (!p || ((uintptr_t)p & (sizeof(void *) - 1)) != 0)
         return p;
-    if (((uintptr_t)p & 4095u) < sizeof(tl_hdr) && !tl_slab_holds((uintptr_t)p - sizeof(tl_hdr)))
-        return p;
+    if (((uintptr_t)p & 4095u) < sizeof(tl_hdr) && !tl_slab_holds((uintptr_t)p - sizeof(tl_hdr)) &&
+            !tl_heap_mapping_start(p))
+        return p;   /* (a carried mapping's header ends the page before it: mmap's result, typed by its caller) */
     return talent_heap_type_first(p, elem);
 }

@@ -16,6 +16,7 @@
 #include "frame_alloca.h"
 #include "heap_trailing.h"
 #include "heap_slab.h"
+#include "heap_mapping.h"
 #include "sort.h"
 
 #include <stdlib.h>
@@ -212,6 +213,7 @@ typedef struct placement {
 } placement;
 #define PL_WEAK 1u
 #define PL_TRAILING 2u
+#define PL_MAPPING 4u   /* an anonymous mapping's (heap_mapping.h): mapped on its own, align_log2 its writer's page */
 
 /* Allocates the blocks in their old address order (HORD, else HEAP's order: FORMAT.md "HORD") at increasing addresses:
  * all of them laid out in one region of slab chunks (tl_slab_region), whatever their size, so that no pair of blocks
@@ -236,6 +238,8 @@ static void place_blocks(const tl_checkpoint *ck, const placement *pl)
             __builtin_prefetch(&pl[j]);
             __builtin_prefetch(&ck->heap[j].addr, 1);
         }
+        if (pl[i].bits & PL_MAPPING)
+            continue;
         off = tl_heap_region_next(off, pl[i].size, pl[i].align_log2 ? (size_t)1 << pl[i].align_log2 : 0, &user);
         if (off == (size_t)-1)
             tl_die_hook = NULL, tl_die(TL_EXIT_DATAERR, "cannot restore the heap blocks: with the block allocated at "
@@ -254,6 +258,14 @@ static void place_blocks(const tl_checkpoint *ck, const placement *pl)
         if (ck->heap_order && k + AHEAD < n)
             __builtin_prefetch(region + (uintptr_t)ck->heap[k + AHEAD].addr - sizeof(tl_hdr), 1); /* its header */
         align = pl[k].align_log2 ? (size_t)1 << pl[k].align_log2 : 0;
+        if (pl[k].bits & PL_MAPPING) {
+            /* a fresh mapping of its own (not in the region: another object, whose address the program compares with
+             * no block's) */
+            blk->addr = tl_heap_mapping_restore(pl[k].size, align, tl_heap_site_elem(pl[k].site),
+                                                (pl[k].bits & PL_WEAK ? TL_HDR_WEAK : 0) |
+                                                (pl[k].bits & PL_TRAILING ? TL_HDR_TRAILING : 0));
+            continue;
+        }
         blk->addr = tl_heap_region_track(region + (uintptr_t)blk->addr, pl[k].size, align, pl[k].site);
         if (pl[k].bits)
             tl_heap_header(blk->addr)->size_hi |= (pl[k].bits & PL_WEAK ? TL_HDR_WEAK : 0) |
@@ -397,8 +409,14 @@ void tl_heap_restore(tl_checkpoint *ck)
          * alignment (hostile: a power of two, bounded) */
         if (same_site)
             align = prev_align;
-        else if ((align = tl_alloca_site_align(pos, blk->pos_len)) == 0)
-            align = tl_heap_site_align(pos, blk->pos_len);
+        else if ((align = tl_alloca_site_align(pos, blk->pos_len)) == 0 &&
+                 (align = tl_heap_site_align(pos, blk->pos_len)) == 0) {
+            /* an anonymous mapping's, "mmap@<P>:?": aligned to its writer's page P (4096 to 65536) */
+            align = tl_heap_mapping_site_page(pos, blk->pos_len);
+            if (align == (size_t)-1)
+                tl_die(TL_EXIT_DATAERR, "the checkpoint is not valid: the heap block allocated at %s names a page size "
+                       "that is not a power of two from 4096 to 65536 bytes", site);
+        }
         prev_pos = pos;
         prev_len = blk->pos_len;
         prev_site = site;
@@ -409,9 +427,11 @@ void tl_heap_restore(tl_checkpoint *ck)
         pl[i].size = size;
         pl[i].align_log2 = 0;
         while (align > ((size_t)1 << pl[i].align_log2))
-            pl[i].align_log2++;     /* a power of two up to TL_HEAP_MAX_ALIGN (checked above) */
+            pl[i].align_log2++;     /* a power of two up to TL_HEAP_MAX_ALIGN, or a mapping's page (checked above) */
         pl[i].site = tl_heap_site(site, base);
         pl[i].bits = (unsigned char)((weak ? PL_WEAK : 0) | (base != desc ? PL_TRAILING : 0));
+        if (blk->pos_len > 5 && memcmp(pos, "mmap@", 5) == 0)
+            pl[i].bits |= PL_MAPPING;
         blk->desc = desc;
     }
     place_blocks(ck, pl);

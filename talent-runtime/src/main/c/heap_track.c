@@ -20,6 +20,7 @@
  * talent_malloc & co. are tracked, but not those of plain malloc calls; talent's build always passes the flags. */
 #include "heap_track.h"
 #include "heap_slab.h"
+#include "heap_mapping.h"
 #include "diag.h"
 #include "xalloc.h"
 
@@ -211,6 +212,21 @@ static void *raw_of(tl_hdr *h)
         return h;
     memcpy(&raw, (char *)h - sizeof raw, sizeof raw);
     return raw;
+}
+
+void *tl_heap_track_mapping(void *hdr, size_t size, uint32_t site)
+{
+    return track(hdr, size, site, TL_HDR_MAPPING);
+}
+
+void tl_heap_untrack(tl_hdr *h)
+{
+    untrack(h);
+}
+
+void tl_heap_moved(tl_hdr *h)
+{
+    tl_heap_live[h->idx] = h;
 }
 
 uint32_t tl_heap_live_blocks(void)
@@ -481,6 +497,10 @@ static void free_block(void *p)
         tl_raw_free(p);         /* not ours: the runtime's own memory, or the C library's */
         return;
     }
+    if (h->size_hi & TL_HDR_MAPPING) {
+        tl_heap_mapping_release(h);     /* untracks it (an in-process restore's, or a program's free of a mapping) */
+        return;
+    }
     untrack(h);
     if (__builtin_expect(h->size_hi & TL_HDR_SLAB, 1))
         tl_slab_free(h, TL_SLAB_CLASS(h->size_lo));
@@ -524,7 +544,7 @@ static void *realloc_block(void *p, size_t size, uint32_t site, int keep_site)
         return p;
     }
     weak = (keep_site ? (h->size_hi & (TL_HDR_WEAK | TL_HDR_GUESSED)) : 0) | trailing;    /* an inferred type stays inferred */
-    if (h->size_hi & (TL_HDR_ALIGNED | TL_HDR_SLAB | TL_HDR_REGION)) {
+    if (h->size_hi & (TL_HDR_ALIGNED | TL_HDR_SLAB | TL_HDR_REGION | TL_HDR_MAPPING)) {
         void *q = alloc_zeroed(size, site);
         if (!q)
             return NULL;

@@ -41,8 +41,11 @@ typedef struct tl_hdr {
 /* bit 25: a block larger than a slot that a restore laid out in its region (tl_heap_region_track): freed, its pages go
  * back to the kernel and its address range is not reused; realloc moves it */
 #define TL_HDR_REGION 0x02000000u
+/* bit 24: an anonymous private read-write mapping the program made with mmap, carried as a block (heap_mapping.h): its
+ * header ends the page mapped before it; munmap and mremap of the whole mapping untrack or move it */
+#define TL_HDR_MAPPING 0x01000000u
 #define TL_HDR_FLAGS (TL_HDR_ALIGNED | TL_HDR_SLAB | TL_HDR_WEAK | TL_HDR_GUESSED | TL_HDR_TRAILING | TL_HDR_BYTE_ORDER | \
-                      TL_HDR_REGION)
+                      TL_HDR_REGION | TL_HDR_MAPPING)
 
 extern tl_hdr **tl_heap_live;
 extern uint32_t tl_heap_nlive;
@@ -104,6 +107,13 @@ void *tl_raw_realloc(void *p, size_t n);
 void tl_raw_free(void *p);
 
 uint32_t tl_heap_live_blocks(void);
+/* A mapping's block (heap_mapping.c): tracks the header at hdr (the 16 bytes before the mapping) as a block of size
+ * bytes of site, flagged TL_HDR_MAPPING; the block's start (hdr + 1) */
+void *tl_heap_track_mapping(void *hdr, size_t size, uint32_t site);
+/* Forgets a tracked block without freeing its memory */
+void tl_heap_untrack(tl_hdr *h);
+/* A tracked block's header moved to h (mremap moved the pages it is on): the live array points to it again */
+void tl_heap_moved(tl_hdr *h);
 /* The live block whose bytes hold p, NULL if none (a walk over every live block: for a few addresses only). */
 tl_hdr *tl_heap_holding(const void *p);
 /* A char buffer the C library allocated or reallocated from old (getline): typed as char from now on. */

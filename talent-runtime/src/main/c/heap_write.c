@@ -19,6 +19,7 @@
 #include "diag.h"
 #include "xalloc.h"
 #include "heap_write.h"
+#include "heap_mapping.h"
 #include "bulk.h"
 #include "heap_layout.h"
 #include "heap_trailing.h"
@@ -811,6 +812,15 @@ int tl_heap_object(uintptr_t p, const talent_type *pointee, tl_value_ctx *ctx, t
         tl_refuse("cannot checkpoint: a heap block of %lu bytes was allocated with an alignment above %d bytes "
                   "(posix_memalign, aligned_alloc or memalign): a restore cannot give that alignment back",
                   (unsigned long)tl_hdr_size(snap[idx].h), TL_HEAP_MAX_ALIGN);
+    if (!snap[idx].mark && !tl_refusal() && (snap[idx].h->size_hi & TL_HDR_MAPPING)) {
+        const char *why = tl_heap_mapping_uncarried(snap[idx].h);
+        if (why) {
+            char what[256];
+            tl_ctx_describe(ctx, what, sizeof what);
+            tl_refuse("cannot checkpoint: pointer '%s' (declared at %s, %s) points into %s", what, ctx->decl_pos,
+                      ctx->where, why);
+        }
+    }
     if (!snap[idx].mark) {
         if (nmarked == capmarked) {
             capmarked = capmarked ? 2 * capmarked : 1024;

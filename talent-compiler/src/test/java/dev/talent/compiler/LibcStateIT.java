@@ -219,7 +219,7 @@ class LibcStateIT {
                 "localeconv", "getpwnam", "getpwuid", "getpwent", "getgrnam", "getgrgid", "getgrent", "getprotobyname",
                 "getprotobynumber", "getprotoent", "getservbyname", "getservbyport", "getservent", "gethostbyname",
                 "gethostbyaddr", "gethostent", "getnetbyname", "getnetbyaddr", "getnetent", "ptsname", "mmap", "mmap64", "munmap",
-                "mremap"));
+                "mremap", "mprotect"));
         // strerror.c's strerror_r takes the form of the C library's headers (a program's own is refused, WrappedNames),
         // and __xpg_strerror_r is glibc's name of the XSI one
         linked.removeAll(java.util.List.of("strerror_r", "__xpg_strerror_r"));

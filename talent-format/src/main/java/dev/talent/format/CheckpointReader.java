@@ -18,6 +18,7 @@ import java.io.IOException;
 import java.math.BigInteger;
 import java.nio.ByteBuffer;
 import java.nio.channels.FileChannel;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
@@ -1197,7 +1198,13 @@ public final class CheckpointReader {
                 long blockId = in.u32("block_id of heap block " + i);
                 if (!ids.add(blockId)) throw in.error(at, "heap block id " + blockId + " appears twice");
                 String what = "heap block " + blockId;
+                int posAt = in.offset();
                 String allocPos = in.str("alloc_pos of " + what);
+                if (allocPos.startsWith(MAPPING_PREFIX) && mappingPage(allocPos) < 0) {
+                    throw in.error(posAt, what + ": alloc_pos " + ValueText.quote(allocPos.getBytes(
+                            StandardCharsets.UTF_8), 0) + " is an anonymous mapping's but does not name"
+                            + " a page size (mmap@<P>:?, P a power of two from 4096 to 65536 without a leading zero)");
+                }
                 int flagsAt = in.offset();
                 int flags = in.u8("flags of " + what);
                 if ((flags & ~(Wire.HEAP_UNTYPED | Wire.HEAP_TRAILING | Wire.HEAP_BYTE_ORDER)) != 0) {
@@ -1235,6 +1242,26 @@ public final class CheckpointReader {
                         byteOrderOnly));
             }
             return list;
+        }
+
+        /** The position of an anonymous mapping carried as a heap block (FORMAT.md "HEAP": "mmap@<P>:?"). */
+        private static final String MAPPING_PREFIX = "mmap@";
+
+        /**
+         * The page size a mapping's alloc_pos names, or -1 when it is not {@code mmap@<P>:?} with P a power of two from
+         * 4096 to 65536 in at most 5 digits without a leading zero (as the C reader checks it, heap_mapping.c).
+         */
+        static int mappingPage(String pos) {
+            int start = MAPPING_PREFIX.length();
+            int i = start;
+            int p = 0;
+            while (i < pos.length() && i < start + 5 && pos.charAt(i) >= '0' && pos.charAt(i) <= '9') {
+                p = p * 10 + (pos.charAt(i) - '0');
+                i++;
+            }
+            boolean valid = i > start && pos.charAt(start) != '0' && pos.length() == i + 2 && pos.charAt(i) == ':'
+                    && pos.charAt(i + 1) == '?' && p >= 4096 && p <= 65536 && Integer.bitCount(p) == 1;
+            return valid ? p : -1;
         }
 
         /**

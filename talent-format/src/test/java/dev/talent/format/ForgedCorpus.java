@@ -85,6 +85,9 @@ final class ForgedCorpus {
         // an untyped block whose bytes depend on the byte order only (bit 2 with bit 0: fixed-width integer views)
         out.put("heap-byte-order-only.tck", CheckpointWriter.write(withHeap(base, 3, b -> new HeapBlock(b.blockId(),
                 b.allocPos(), true, b.elementType(), b.elements(), b.tail(), false, true))));
+        // an anonymous mapping carried as a heap block (issue 11): its position names the writer's page size
+        out.put("heap-mapping.tck", CheckpointWriter.write(withHeap(base, 3, b -> new HeapBlock(b.blockId(),
+                "mmap@4096:?", b.untyped(), b.elementType(), b.elements(), b.tail()))));
         // a union carried by its second member (format major 3: the value names it): n.d = 2.5
         out.put("union-second-member.tck", CheckpointWriter.write(withGlobal(base, "n",
                 new Value.UnionValue(1, new Value.FloatValue(Double.doubleToLongBits(2.5), 64)))));
@@ -460,6 +463,13 @@ final class ForgedCorpus {
         }).toBytes());
         out.put("heap-tail-whole-element.tck", write(withHeap(base, 12, b -> new HeapBlock(b.blockId(), b.allocPos(), false,
                 b.elementType(), b.elements(), ByteString.of(new byte[24])))));
+        // an anonymous mapping's position must name a page size: mmap@<P>:?, P a power of two from 4096 to 65536
+        for (String[] forged : new String[][] {{"4095", "mmap@4095:?"}, {"2048", "mmap@2048:?"},
+                {"131072", "mmap@131072:?"}, {"leading-zero", "mmap@04096:?"}, {"none", "mmap@:?"},
+                {"site", "mmap@4096:m.c:3:5"}, {"unended", "mmap@4096"}, {"digits-only", "mmap@65536?"}}) {
+            out.put("heap-mapping-page-" + forged[0] + ".tck", write(withHeap(base, 12, b -> new HeapBlock(b.blockId(),
+                    forged[1], b.untyped(), b.elementType(), b.elements(), b.tail()))));
+        }
         out.put("heap-unknown-flags.tck", patchHeapFlags(sections, "app.c:52:10", 8));
         out.put("heap-unknown-flags-with-byte-order.tck", patchHeapFlags(sections, "app.c:52:10", 0x85));
         // the byte-order-only flag (bit 2) only on an untyped block (bit 0): not on a typed one, not with bit 1

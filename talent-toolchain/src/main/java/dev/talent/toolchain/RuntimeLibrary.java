@@ -55,7 +55,8 @@ public final class RuntimeLibrary {
      * memory, not carried: a pointer kept into one refuses a checkpoint by name; pwgr.c is a member of its own, as
      * glibc's static getpwnam warns), the netdb.h lookups getprotobyname ... getnetent (likewise copied, not
      * carried; netproto.c, netserv.c, nethost.c and netnet.c, a member per family), ptsname (likewise; ptsname.c), and
-     * mmap/mmap64/munmap/mremap (foreign.c keeps the list of the process's mappings: a pointer into one refuses a
+     * mmap/mmap64/munmap/mremap/mprotect (heap_mapping.c carries anonymous private read-write mappings as heap blocks
+     * and foreign.c lists the others: a pointer into one refuses a
      * checkpoint by name; mmap64 is glibc's, a wrap of a name nobody references is harmless), and qsort (sort.c sorts
      * in glibc's order on every platform: musl's keeps equal elements in another order), and strerror, strerror_l,
      * strerror_r, __xpg_strerror_r, strsignal and psignal (strerror.c gives glibc's texts on every platform: musl's
@@ -69,7 +70,7 @@ public final class RuntimeLibrary {
             "hcreate", "hdestroy", "inet_ntoa", "l64a", "ether_ntoa", "ecvt", "fcvt", "ether_aton", "tmpnam", "localeconv",
             "getpwnam", "getpwuid", "getpwent", "getgrnam", "getgrgid", "getgrent", "getprotobyname", "getprotobynumber", "getprotoent", "getservbyname", "getservbyport", "getservent",
             "gethostbyname", "gethostbyaddr", "gethostent", "getnetbyname", "getnetbyaddr", "getnetent", "ptsname", "mmap", "mmap64",
-            "munmap", "mremap", "qsort", "strerror", "strerror_l", "strerror_r", "__xpg_strerror_r", "strsignal", "psignal",
+            "munmap", "mremap", "mprotect", "qsort", "strerror", "strerror_l", "strerror_r", "__xpg_strerror_r", "strsignal", "psignal",
             "gai_strerror", "hstrerror", "herror", "regerror");
     /** The runtime's own library needs, placed after libtalent.a on the link line: libm, the wrapping. */
     public static final List<String> LINK_FLAGS = List.of("-lm", "-Wl,"

@@ -27,7 +27,7 @@ public final class WrappedNames {
             "inet_ntoa", "l64a", "ether_ntoa", "ecvt", "fcvt", "ether_aton", "tmpnam", "localeconv", "getpwnam", "getpwuid",
             "getpwent", "getgrnam", "getgrgid", "getgrent", "getprotobyname", "getprotobynumber", "getprotoent", "getservbyname", "getservbyport", "getservent",
             "gethostbyname", "gethostbyaddr", "gethostent", "getnetbyname", "getnetbyaddr", "getnetent", "ptsname", "mmap",
-            "mmap64", "munmap", "mremap", "qsort", "strerror", "strerror_l", "strerror_r", "__xpg_strerror_r", "strsignal",
+            "mmap64", "munmap", "mremap", "mprotect", "qsort", "strerror", "strerror_l", "strerror_r", "__xpg_strerror_r", "strsignal",
             "psignal", "gai_strerror", "hstrerror", "herror", "regerror");
 
     /** Wrapped functions whose static result the runtime keeps in carried storage (foreign.c): never the program's own. */

@@ -48,7 +48,12 @@ final class WrapperAllocTypes {
                     if (returnsVoidPointer(n, types)) typeIndirectResult(tu, n, types, descriptors, plan);
                     return;
                 }
-                FunctionModel callee = graph.resolve(f, Ast.directCallee(n));
+                String name = Ast.directCallee(n);
+                FunctionModel callee = graph.resolve(f, name);
+                if (callee == null && MAPPINGS.contains(name)) {
+                    typeMapping(tu, n, types, descriptors, plan);
+                    return;
+                }
                 if (wrappers.isChainWrapper(callee)) {
                     typeIndirectResult(tu, n, types, descriptors, plan);
                     return;
@@ -68,6 +73,25 @@ final class WrapperAllocTypes {
             });
             typeThroughVoidLocals(tu, f, graph, types, descriptors, plan, wrappers);
         }
+    }
+
+    /** The C library's mmap: an anonymous private read-write mapping is a heap block (the runtime's heap_mapping.c). */
+    private static final Set<String> MAPPINGS = Set.of("mmap", "mmap64");
+
+    /**
+     * A call of the library's mmap whose result is cast, assigned, initialised, returned or passed as a {@code T *}:
+     * {@code talent_heap_type_result(mmap(...), &td)}, which types a mapping the runtime carries as a block (and leaves
+     * anything else, MAP_FAILED or a mapping not carried, alone), as a wrapper's block is typed by its callers.
+     */
+    private static void typeMapping(TranslationUnit tu, Node n, TypeResolver types, TypeDescriptors descriptors,
+                                    RewritePlan plan) {
+        if (!tu.isMacroFree(n) || n.end().inMacro()) return;
+        CType elem = typedUse(n, types);
+        if (elem == null) return;
+        String desc = descriptor(elem, types, descriptors);
+        if (desc == null) return;
+        plan.insert(n.begin().offset(), "talent_heap_type_result(", RewritePlan.Rank.DEFAULT);
+        plan.insert(n.end().offset() + 1, ", " + desc + ")", RewritePlan.Rank.DEFAULT);
     }
 
     /**
