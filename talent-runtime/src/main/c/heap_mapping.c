@@ -123,7 +123,7 @@ static void *map_carried(size_t len, int flags)
     if (raw == MAP_FAILED)
         return raw;
     h = (tl_hdr *)(void *)(raw + P) - 1;
-    tl_heap_track_mapping(h, len, tl_heap_site(tl_heap_mapping_pos(), NULL));
+    tl_heap_track_mapping(h, len, tl_heap_site(tl_heap_mapping_pos(), NULL), tl_heap_mapping_release);
     carried[ncarried++] = h;
     return raw + P;
 }
@@ -344,7 +344,7 @@ void *tl_heap_mapping_restore(size_t size, size_t writer_page, const talent_type
         tl_die(TL_EXIT_SOFTWARE, "out of memory restoring an anonymous memory mapping of %lu bytes (mmap)",
                (unsigned long)size);
     h = (tl_hdr *)(void *)(raw + P) - 1;
-    tl_heap_track_mapping(h, size, tl_heap_site(tl_heap_mapping_pos(), elem));
+    tl_heap_track_mapping(h, size, tl_heap_site(tl_heap_mapping_pos(), elem), tl_heap_mapping_release);
     h->size_hi |= flags & (TL_HDR_WEAK | TL_HDR_TRAILING);
     carried[ncarried++] = h;
     return raw + P;

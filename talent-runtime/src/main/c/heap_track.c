@@ -20,7 +20,6 @@
  * talent_malloc & co. are tracked, but not those of plain malloc calls; talent's build always passes the flags. */
 #include "heap_track.h"
 #include "heap_slab.h"
-#include "heap_mapping.h"
 #include "diag.h"
 #include "xalloc.h"
 
@@ -214,8 +213,12 @@ static void *raw_of(tl_hdr *h)
     return raw;
 }
 
-void *tl_heap_track_mapping(void *hdr, size_t size, uint32_t site)
+/* How a block flagged TL_HDR_MAPPING is freed: heap_mapping.c's release, given when it tracks one */
+static void (*mapping_release)(tl_hdr *h);
+
+void *tl_heap_track_mapping(void *hdr, size_t size, uint32_t site, void (*release)(tl_hdr *h))
 {
+    mapping_release = release;
     return track(hdr, size, site, TL_HDR_MAPPING);
 }
 
@@ -498,7 +501,9 @@ static void free_block(void *p)
         return;
     }
     if (h->size_hi & TL_HDR_MAPPING) {
-        tl_heap_mapping_release(h);     /* untracks it (an in-process restore's, or a program's free of a mapping) */
+        if (!mapping_release)           /* only heap_mapping.c flags a block so, giving its release */
+            tl_die(TL_EXIT_SOFTWARE, "a mapping's heap block without its release");
+        mapping_release(h);             /* untracks it (an in-process restore's, or a program's free of a mapping) */
         return;
     }
     untrack(h);

@@ -108,8 +108,9 @@ void tl_raw_free(void *p);
 
 uint32_t tl_heap_live_blocks(void);
 /* A mapping's block (heap_mapping.c): tracks the header at hdr (the 16 bytes before the mapping) as a block of size
- * bytes of site, flagged TL_HDR_MAPPING; the block's start (hdr + 1) */
-void *tl_heap_track_mapping(void *hdr, size_t size, uint32_t site);
+ * bytes of site, flagged TL_HDR_MAPPING; the block's start (hdr + 1). A free of such a block calls release (which
+ * untracks and unmaps it): heap_mapping.c calls this file, never the other way round. */
+void *tl_heap_track_mapping(void *hdr, size_t size, uint32_t site, void (*release)(tl_hdr *h));
 /* Forgets a tracked block without freeing its memory */
 void tl_heap_untrack(tl_hdr *h);
 /* A tracked block's header moved to h (mremap moved the pages it is on): the live array points to it again */
