@@ -50,6 +50,8 @@ class RuntimeLibraryIT {
             void __wrap_exit(int status) { __real_exit(status); }
             int __real_munmap(void *, size_t); int __wrap_munmap(void *, size_t);
             int __wrap_munmap(void *p, size_t n) { return __real_munmap(p, n); } /* musl's free unmaps through it */
+            int __real_mprotect(void *, size_t, int); int __wrap_mprotect(void *, size_t, int);
+            int __wrap_mprotect(void *p, size_t n, int prot) { return __real_mprotect(p, n, prot); } /* musl's malloc guards */
             typedef int (*cmp_fn)(const void *, const void *);
             void __real_qsort(void *, size_t, size_t, cmp_fn); void __wrap_qsort(void *, size_t, size_t, cmp_fn);
             void __wrap_qsort(void *b, size_t n, size_t s, cmp_fn c) { __real_qsort(b, n, s, c); } /* glibc's locale code sorts */
