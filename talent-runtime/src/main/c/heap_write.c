@@ -617,8 +617,9 @@ static void two_types(uint32_t idx, tl_hdr *h, int typed, const char *first, con
  * only, as for an inferred type (which one is live depends on the program's phase: converted as have, the other view
  * would read swapped parts on another byte order); other scalars of another size (a float beside a uint16_t) are the
  * same bytes under two types, refused, and so is any such view past the first element of a struct block (a header
- * and then other data in one allocation). Other views involving structs, and pointers at or past the end, are left
- * to the layout paths as before. */
+ * and then other data in one allocation) unless it is one past a member of pt's type in a later element
+ * (`&h[1].p + 1`), which the layout paths name as such. Other views involving structs, and pointers at or past the end,
+ * are left to the layout paths as before. */
 static void check_typed_view(uint32_t idx, tl_hdr *h, const talent_type *have, const talent_type *pt, size_t off,
                              tl_value_ctx *ctx)
 {
@@ -627,7 +628,8 @@ static void check_typed_view(uint32_t idx, tl_hdr *h, const talent_type *have, c
     char first[160];
     if (off >= size || tl_layout_compatible(have, pt) || tl_layout_block_holds(have, size, off, pt))
         return;
-    if ((have->kind == TALENT_K_STRUCT || have->kind == TALENT_K_UNION) && off >= have->size) {
+    if ((have->kind == TALENT_K_STRUCT || have->kind == TALENT_K_UNION) && off >= have->size
+        && !(pt->size && off >= pt->size && tl_layout_block_holds(have, size, off - pt->size, pt))) {
         /* room for one struct and then data of other types (`calloc(1, sizeof(T) + extra)`, the rest reached through
          * `(T *)p + 1` as another struct or as numbers): converted as more elements of the struct, those bytes came
          * back as other values on another ISA, exit 0 (docs/CODEGEN.md, "A struct followed by other data") */
