@@ -149,6 +149,8 @@ public final class Agent {
                     etcd.put(EtcdKeys.agent(s.name()), self, l.id());
                     // back within the controller's grace period: the host is not lost
                     Etcd.await(etcd.client().getKVClient().delete(Etcd.bytes(EtcdKeys.hostDown(s.name()))), "delete the down mark of " + s.name());
+                    Etcd.await(etcd.client().getKVClient().delete(Etcd.bytes(EtcdKeys.agentRestarting(s.name()))),
+                            "delete the restart mark of " + s.name());
                     return l;
                 } catch (FleetException | InterruptedException e) {
                     l.close();
@@ -161,6 +163,7 @@ public final class Agent {
                         + Long.toHexString(lease.id()) + ", TTL " + LEASE_TTL_S + " s");
                 int status = awaitEither(stop, lost);
                 if (status != 0) events.accept("stopping: " + lease.reason());
+                else sayRestarting(etcd, s.name(), apps.count(), events);
                 return status;
             }
         } finally {
@@ -234,6 +237,21 @@ public final class Agent {
                 io.etcd.jetcd.options.WatchOption.builder().isPrefix(true).build(), r -> refresh.run());
         refresh.run();
         return w;
+    }
+
+    /**
+     * Before its lease goes: this agent stopped on a signal (an upgrade, a restart) and leaves its apps running, so
+     * the leader gives the host {@code --restart-grace} rather than {@code --host-grace} (an agent restarted on a
+     * loaded machine may take longer than a lost host should be waited for). Best effort: etcd unreachable, the
+     * host gets the shorter grace.
+     */
+    private static void sayRestarting(Etcd etcd, String host, int apps, Consumer<String> events) throws InterruptedException {
+        try {
+            etcd.put(EtcdKeys.agentRestarting(host), new Records.AgentRestarting(host, ProcessHandle.current().pid(),
+                    System.currentTimeMillis(), apps), 0);
+        } catch (FleetException e) {
+            events.accept("cannot tell the controllers that this agent restarts: " + e.getMessage());
+        }
     }
 
     /** 0 when {@code stop} opens first, 1 when {@code lost} does. */

@@ -41,7 +41,8 @@ public final class Controller {
     /** {@code hostGraceMs}: how long a host's agent may hold no lease before its apps are rescheduled ({@code --host-grace}). */
     public static int run(String host, java.nio.file.Path fleetConf, Consumer<String> events, CountDownLatch stop,
             dev.talent.fleet.apps.AgentsConnector connector, long hostGraceMs) throws FleetException, InterruptedException {
-        return run(host, fleetConf, events, stop, connector, hostGraceMs, Alerting.NONE, new ControllerMetrics(host));
+        return run(host, fleetConf, events, stop, connector, dev.talent.fleet.apps.Graces.of(hostGraceMs), Alerting.NONE,
+                new ControllerMetrics(host));
     }
 
     /**
@@ -67,7 +68,7 @@ public final class Controller {
 
     /** {@code metrics}: what {@code --metrics} serves (the migrations it drives, whether it leads, the fleet while it does). */
     public static int run(String host, java.nio.file.Path fleetConf, Consumer<String> events, CountDownLatch stop,
-            dev.talent.fleet.apps.AgentsConnector connector, long hostGraceMs, Alerting alerting, ControllerMetrics metrics)
+            dev.talent.fleet.apps.AgentsConnector connector, dev.talent.fleet.apps.Graces graces, Alerting alerting, ControllerMetrics metrics)
             throws FleetException, InterruptedException {
         FleetConfig config = FleetConfig.read(fleetConf);
         Records.ControllerRecord self = new Records.ControllerRecord(host, ProcessHandle.current().pid(), System.currentTimeMillis());
@@ -91,14 +92,14 @@ public final class Controller {
                     etcd.put(EtcdKeys.alertEndpoint(host), new Records.AlertEndpoint(host, endpoint.url().toString()), lease.id());
                     events.accept("alerts: POST/GET " + endpoint.url() + "/v1/alerts (mutual TLS, the fleet CA's certificates)");
                 }
-                return lead(host, config, etcd, lease, self, lost, events, stop, connector, hostGraceMs, alerting, metrics);
+                return lead(host, config, etcd, lease, self, lost, events, stop, connector, graces, alerting, metrics);
             }
         }
     }
 
     private static int lead(String host, FleetConfig config, Etcd etcd, LeaseKeeper lease, Records.ControllerRecord self,
             CountDownLatch lost, Consumer<String> events, CountDownLatch stop, dev.talent.fleet.apps.AgentsConnector connector,
-            long hostGraceMs, Alerting alerting, ControllerMetrics metrics) throws FleetException, InterruptedException {
+            dev.talent.fleet.apps.Graces graces, Alerting alerting, ControllerMetrics metrics) throws FleetException, InterruptedException {
         {
             byte[] proposal;
             try {
@@ -124,7 +125,8 @@ public final class Controller {
             Records.ControllerRecord leader = new Records.ControllerRecord(host, self.pid(), System.currentTimeMillis());
             etcd.put(EtcdKeys.LEADER, leader, lease.id());
             events.accept("leading (election key " + won.getLeader().getKey() + ", revision " + won.getLeader().getRevision()
-                    + "; a host whose agent holds no lease for " + hostGraceMs + " ms is lost)");
+                    + "; a host whose agent holds no lease for " + graces.lostMs() + " ms is lost, " + graces.restartMs()
+                    + " ms if its agent stopped to be restarted)");
             // while it leads: the apps (they stop when it is stopped or its lease is lost: the fence fails its writes)
             CountDownLatch either = new CountDownLatch(1);
             Thread.ofVirtual().start(() -> {
@@ -139,7 +141,7 @@ public final class Controller {
             try (dev.talent.fleet.apps.FleetAgents agents = connector.connectAsLeader(config, etcd, won.getLeader().getRevision())) {
                 var store = new dev.talent.fleet.apps.AppStore(etcd, java.util.Optional.of(won.getLeader().getKey()));
                 var reconciler = new dev.talent.fleet.apps.AppReconciler(store, agents, etcd, host, System::currentTimeMillis,
-                        new java.util.Random(), events, hostGraceMs);
+                        new java.util.Random(), events, graces);
                 reconciler.usePolicy(alerting.policy());
                 reconciler.useRetention(alerting.retention());
                 // a testing aid (FleetAppIT): the first migration this controller drives stalls inside its downtime window

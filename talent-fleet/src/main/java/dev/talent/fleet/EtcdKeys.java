@@ -74,6 +74,12 @@ public final class EtcdKeys {
     /** {@code /talent/hosts/NAME/down}: since when the leader has seen the host's agent gone (no lease). */
     public static String hostDown(String name) { return HOSTS + name + "/down"; }
 
+    /**
+     * {@code /talent/hosts/NAME/restarting}: the host's agent stopped with SIGTERM and left its apps running for the
+     * next one (no lease: it outlives the agent); deleted by the agent that registers next.
+     */
+    public static String agentRestarting(String name) { return HOSTS + name + "/restarting"; }
+
     /** {@code /talent/hosts/NAME/drained}: the host is drained (unschedulable); the leader's record. */
     public static String drained(String name) { return HOSTS + name + "/drained"; }
 

@@ -38,6 +38,11 @@ public record LabLayout(Path dir, int hosts, List<String> talent, int index, jav
      * is lost.
      */
     public static final String HOST_GRACE = "8s";
+    /**
+     * The lab controllers' {@code --restart-grace}: an agent stopped with SIGTERM says so, and on CI's loaded 2-core
+     * machine the next one took 11 s to register, past {@link #HOST_GRACE} (stop 50's FleetAppIT).
+     */
+    public static final String RESTART_GRACE = "60s";
     public static final int ETCD_CLIENT_PORT = 2379;
     public static final int ETCD_PEER_PORT = 2380;
 

@@ -57,9 +57,16 @@ public final class Records {
     /**
      * {@code /talent/hosts/NAME/down}: the leader saw the host's agent without its lease at {@code sinceMs} (the
      * leader's clock); deleted by the agent when it registers again. A host down longer than the controller's grace
-     * period ({@code --host-grace}) is lost: its apps are restarted elsewhere or recorded lost.
+     * period ({@code --host-grace}, or {@code --restart-grace} when {@code restarting}: its agent said it stopped to be
+     * restarted) is lost: its apps are restarted elsewhere or recorded lost.
      */
-    public record HostDown(String host, @JsonProperty("since_ms") long sinceMs) {}
+    public record HostDown(String host, @JsonProperty("since_ms") long sinceMs, boolean restarting) {}
+
+    /**
+     * {@code /talent/hosts/NAME/restarting}: the agent (process {@code pid}) stopped with SIGTERM at {@code atMs} (its
+     * own clock, for people: the leader counts the grace on its own) and left {@code apps} apps running for the next.
+     */
+    public record AgentRestarting(String host, long pid, @JsonProperty("at_ms") long atMs, int apps) {}
 
     /**
      * {@code /talent/hosts/NAME/drained}: the host is unschedulable ({@code talent drain}): no app is placed, restarted

@@ -62,7 +62,8 @@ public final class Supervisor {
             out.add(new Child("agent-" + h, agent, lab.hostDir(k).resolve("agent.log")));
             List<String> controller = new ArrayList<>(List.of("ip", "netns", "exec", lab.netns(k)));
             controller.addAll(lab.talent());
-            controller.addAll(List.of("controller", "--host", h, "--fleet", lab.hostConf(k).toString(), "--host-grace", LabLayout.HOST_GRACE));
+            controller.addAll(List.of("controller", "--host", h, "--fleet", lab.hostConf(k).toString(), "--host-grace", LabLayout.HOST_GRACE,
+                    "--restart-grace", LabLayout.RESTART_GRACE));
             controller.addAll(List.of("--alerts", lab.address(k) + ":" + LabLayout.ALERTS_PORT,
                     "--metrics", "127.0.0.1:" + LabLayout.CONTROLLER_METRICS_PORT));
             if (Files.exists(lab.policy())) controller.addAll(List.of("--policy", lab.policy().toString()));

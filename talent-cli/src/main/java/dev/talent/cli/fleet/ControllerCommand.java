@@ -37,6 +37,12 @@ public final class ControllerCommand implements Callable<Integer> {
                     + " e.g. 45s, 2m). Keep it well above an agent's restart or upgrade, which must not move apps."})
     String hostGrace;
 
+    @Option(names = "--restart-grace", paramLabel = "DURATION", defaultValue = "2m",
+            description = {"As --host-grace, for a host whose agent said it stopped to be restarted (SIGTERM: an upgrade, a"
+                    + " restart; its apps keep running and the next agent adopts them). At least --host-grace (default:"
+                    + " ${DEFAULT-VALUE})."})
+    String restartGrace;
+
     @Option(names = "--alerts", paramLabel = "ADDR:PORT", description = {"Serve POST/GET /v1/alerts and DELETE /v1/alerts/TAG"
             + " over HTTPS with mutual TLS on ADDR:PORT (an address this host's certificate names): clients need a certificate"
             + " from the fleet CA (talent pki issue DIR NAME). Every controller may take alerts; they are kept in etcd."})
@@ -99,11 +105,11 @@ public final class ControllerCommand implements Callable<Integer> {
     @Override
     public Integer call() throws InterruptedException {
         var log = Daemon.log(spec.commandLine().getErr(), "controller");
-        long graceMs;
+        dev.talent.fleet.apps.Graces graces;
         try {
-            graceMs = HostGrace.parseMs(hostGrace);
+            graces = new dev.talent.fleet.apps.Graces(HostGrace.parseMs(hostGrace), HostGrace.parseMs(restartGrace));
         } catch (IllegalArgumentException e) {
-            log.accept("--host-grace: " + e.getMessage());
+            log.accept("--host-grace, --restart-grace: " + e.getMessage());
             Daemon.done();
             return ExitCodes.USAGE;
         }
@@ -140,7 +146,7 @@ public final class ControllerCommand implements Callable<Integer> {
             ControllerMetrics m = new ControllerMetrics(h);
             try (MetricsEndpoint endpoint = metrics == null ? null : MetricsEndpoint.serve(metrics, m::scrape)) {
                 if (endpoint != null) log.accept("serving metrics at http://" + metrics.strip() + "/metrics");
-                return Controller.run(h, fleet, log, Daemon.stopOnSignal(), FleetAgentsClient.connector(log), graceMs,
+                return Controller.run(h, fleet, log, Daemon.stopOnSignal(), FleetAgentsClient.connector(log), graces,
                         new Controller.Alerting(listen, p, retention), m);
             }
         } catch (IllegalArgumentException e) {

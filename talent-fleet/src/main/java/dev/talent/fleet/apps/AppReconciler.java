@@ -50,7 +50,7 @@ public final class AppReconciler {
      */
     public static final long DEFAULT_HOST_GRACE_MS = 30_000;
 
-    private final long hostGraceMs;
+    private final Graces graces;
     /** The fleet's active alerts (etcd). */
     private final FleetAlerts alerts;
     /** The policy ({@code talent controller --policy}): tags of places, diversity of scheduled moves. */
@@ -63,8 +63,12 @@ public final class AppReconciler {
 
     public AppReconciler(AppStore store, FleetAgents agents, Etcd etcd, String controller, LongSupplier clock,
             RandomGenerator random, Consumer<String> events, long hostGraceMs) {
-        if (hostGraceMs < 0) throw new IllegalArgumentException("host grace " + hostGraceMs + " ms");
-        this.hostGraceMs = hostGraceMs;
+        this(store, agents, etcd, controller, clock, random, events, Graces.of(hostGraceMs));
+    }
+
+    public AppReconciler(AppStore store, FleetAgents agents, Etcd etcd, String controller, LongSupplier clock,
+            RandomGenerator random, Consumer<String> events, Graces graces) {
+        this.graces = graces;
         this.store = store;
         this.agents = agents;
         this.etcd = etcd;
@@ -698,11 +702,16 @@ public final class AppReconciler {
         long now = clock.getAsLong();
         Optional<Records.HostDown> down = store.hostDown(here.host());
         if (down.isEmpty()) {
-            if (store.markDown(new Records.HostDown(here.host(), now)))
-                events.accept(here.host() + ": its agent holds no lease; its apps wait " + hostGraceMs + " ms for it to come back");
+            // an agent stopped with SIGTERM said so before its lease went: it is being restarted, its apps run on
+            Optional<Records.AgentRestarting> restarting = store.restarting(here.host());
+            long wait = graces.forHost(restarting.isPresent());
+            if (store.markDown(new Records.HostDown(here.host(), now, restarting.isPresent())))
+                events.accept(here.host() + ": its agent holds no lease" + restarting.map(r -> " (it stopped to be restarted,"
+                        + " leaving " + r.apps() + " app(s) running)").orElse("") + "; its apps wait " + wait + " ms for it to come back");
             return;
         }
         long gone = now - down.get().sinceMs();
+        long hostGraceMs = graces.forHost(down.get().restarting());
         if (gone < hostGraceMs) return;
         AppRecords.AppRecord spec = v.spec().value();
         AppStore.Versioned<Records.Placement> placed = v.placement().orElseThrow();

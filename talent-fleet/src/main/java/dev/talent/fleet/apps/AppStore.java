@@ -333,6 +333,11 @@ public final class AppStore {
         return txn(ifs, ops, "record " + app + " lost");
     }
 
+    /** What {@code host}'s agent said when it stopped to be restarted (SIGTERM), if it did and none registered since. */
+    public Optional<Records.AgentRestarting> restarting(String host) throws FleetException, InterruptedException {
+        return one(EtcdKeys.agentRestarting(host), Records.AgentRestarting.class).map(Versioned::value);
+    }
+
     /** Notes that {@code host}'s agent is gone since {@code d.sinceMs()}, unless noted or the agent is back. */
     public boolean markDown(Records.HostDown d) throws FleetException, InterruptedException {
         String key = EtcdKeys.hostDown(d.host());

@@ -1864,6 +1864,11 @@ public final class HostedApps implements AutoCloseable {
         return t.replaceAll("[^\\x20-\\x7e]", "?");
     }
 
+    /** How many apps this agent hosts now. */
+    public synchronized int count() {
+        return apps.size();
+    }
+
     /**
      * The agent stops (SIGTERM: an upgrade, a restart) and leaves its apps running: their containers, records and
      * directories stay for the agent started next on this state directory, which adopts them ({@link #recover}); only

@@ -738,6 +738,50 @@ class AppReconcilerIT {
         assertThat(PlacementFence.load(etcd, now.host()).check("svc", 1).keep()).isTrue();
     }
 
+    /**
+     * An agent stopped with SIGTERM says so before its lease goes (stop 50's CI: the next agent took 11 s to register
+     * on a loaded machine, past the 8 s grace, and its running app was restarted elsewhere): the leader waits the
+     * restart grace for that host, and the host grace again once an agent registered and removed the mark.
+     */
+    @Test
+    void aHostWhoseAgentSaidItRestartsWaitsTheRestartGrace() throws Exception {
+        AppReconciler l = new AppReconciler(store, agents, etcd, "c1", clock::get, new Random(7), events::add,
+                new Graces(GRACE, 4 * GRACE));
+        new AppStore(etcd).create(restartable("svc", "x86_64"));
+        l.step("svc");
+        FleetAgents.Placement first = view("svc").where().orElseThrow();
+        etcd.put(EtcdKeys.agentRestarting(first.host()), new Records.AgentRestarting(first.host(), 42, 0, 1), 0);
+        agentGone(first.host());
+        l.step("svc");
+        assertThat(store.hostDown(first.host())).hasValueSatisfying(d -> assertThat(d.restarting()).isTrue());
+        assertThat(events).anySatisfy(e -> assertThat(e).contains("it stopped to be restarted").contains("wait " + 4 * GRACE + " ms"));
+        clock.addAndGet(4 * GRACE - 1);
+        l.step("svc");
+        assertThat(view("svc").where()).as("past the host grace, within the restart grace: it waits").contains(first);
+        clock.addAndGet(1);
+        l.step("svc");
+        assertThat(view("svc").where().orElseThrow().host()).as("past the restart grace: lost").isNotEqualTo(first.host());
+
+        // without a word from the agent, the host grace
+        new AppStore(etcd).create(restartable("svc2", "x86_64"));
+        l.step("svc2");
+        FleetAgents.Placement second = view("svc2").where().orElseThrow();
+        etcd.client().getKVClient().delete(Etcd.bytes(EtcdKeys.hostDown(second.host()))).get();
+        etcd.client().getKVClient().delete(Etcd.bytes(EtcdKeys.agentRestarting(second.host()))).get();
+        agentGone(second.host());
+        l.step("svc2");
+        assertThat(store.hostDown(second.host())).hasValueSatisfying(d -> assertThat(d.restarting()).isFalse());
+        clock.addAndGet(GRACE);
+        l.step("svc2");
+        assertThat(view("svc2").where().orElseThrow().host()).isNotEqualTo(second.host());
+    }
+
+    @Test
+    void aRestartGraceShorterThanTheHostGraceIsRefused() {
+        assertThatThrownBy(() -> new Graces(GRACE, GRACE - 1)).isInstanceOf(IllegalArgumentException.class)
+                .hasMessageContaining("shorter than the host grace");
+    }
+
     @Test
     void anAppOfALostHostIsNeverRestartedOnADrainedHost() throws Exception {
         AppReconciler l = new AppReconciler(store, agents, etcd, "c1", clock::get, new Random(7), events::add, GRACE);
