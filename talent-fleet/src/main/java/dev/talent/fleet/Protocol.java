@@ -38,13 +38,17 @@ import java.util.Optional;
  *       host's namespace before the stop and lets them in again once the destination listens (or the source goes on),
  *       as {@code talent run} does on one host. A source agent of 7 or less is not asked: its listeners close with
  *       the stop and new connections are refused there, as before; the controller says so in its events.
+ *   <li>9: the {@code Op}s {@code create-ahead} and {@code await-go} ({@link #STARTS_AHEAD}): a destination agent starts
+ *       the restarting container before the stop, its runtime waiting for its go, so that the start inside the
+ *       downtime is the go alone (as {@code talent run --prestart}). A destination agent of 8 or less is not asked: its
+ *       container is created and started at the start, as before.
  * </ul>
  */
 public final class Protocol {
     private Protocol() {}
 
     /** The version this build speaks (and every older one down to {@link #OLDEST}). */
-    public static final int CURRENT = 8;
+    public static final int CURRENT = 9;
     /** The oldest version this build still speaks to. */
     public static final int OLDEST = 1;
     /** The version a sync's expected log sizes ({@code SyncPart.expectLog}/{@code expectErr}) need at its destination. */
@@ -71,6 +75,11 @@ public final class Protocol {
      * stop ({@code Op host-drop-syns}) and let them in again ({@code Op host-accept-syns}).
      */
     public static final int HOST_DROPS_NEW_CONNECTIONS = 8;
+    /**
+     * The version whose agents start a destination ahead of the stop ({@code Op create-ahead}) and say when its runtime
+     * waits for its go ({@code Op await-go}); its {@code start} then gives the go.
+     */
+    public static final int STARTS_AHEAD = 9;
     /** The gRPC request header with the version its sender speaks (absent: 1). */
     public static final String HEADER = "talent-protocol";
 

@@ -200,15 +200,8 @@ public final class LocalApp implements AutoCloseable {
 
         /** Creates containers of the program here (each one's exit is posted to the events as ProcessExited). */
         public HostContainers containers() {
-            HostContainers local = new LocalHostContainers(host, (h, restart, fault) -> {
-                String id = app + "-" + label.replace('/', '-') + "-" + nextSerial();
-                ContainerSpec s0 = spec(id, h, binary, args, restart, fault, precopy).withStdoutFile(stdout);
-                ContainerSpec s = network.map(s0::withNetwork).orElse(s0);
-                LocalContainer c = new LocalContainer(containers.create(stderr.map(s::withStderrFile).orElse(s)));
-                // not kept: the action only posts an event, which cannot fail (EventChannel.post drops a line to make room)
-                var _ = c.onExit().thenAccept(status -> h.events.post(new RuntimeEvent.ProcessExited(c.id(), status, System.nanoTime())));
-                return c;
-            });
+            HostContainers local = new LocalHostContainers(host, (h, restart, fault) -> container(h, restart, fault, false),
+                    (h, restart, fault) -> container(h, restart, fault, true));
             return new HostContainers() {
                 @Override
                 public String name() { return label; }
@@ -219,11 +212,33 @@ public final class LocalApp implements AutoCloseable {
                 }
 
                 @Override
+                public AppContainer createStartedAhead(Optional<String> fault) throws IOException, InterruptedException {
+                    return local.createStartedAhead(fault);
+                }
+
+                @Override
                 public RuntimeEvent nextEvent(java.time.Duration timeout) throws InterruptedException { return local.nextEvent(timeout); }
 
                 @Override
                 public void clearEvents() { local.clearEvents(); }
             };
+        }
+
+        /**
+         * A container of the program here (its exit is posted to the events as ProcessExited); {@code awaitGo}: a restart
+         * whose runtime, once started, populates its globals' pages and waits for its go (never a pre-copy base: none is
+         * named to a fleet's destination).
+         */
+        private LocalContainer container(Host h, boolean restart, Optional<String> fault, boolean awaitGo)
+                throws dev.talent.container.ContainerException, IOException, InterruptedException {
+            String id = app + "-" + label.replace('/', '-') + "-" + nextSerial();
+            ContainerSpec s0 = spec(id, h, binary, args, restart, fault, precopy).withStdoutFile(stdout);
+            ContainerSpec s1 = awaitGo ? s0.withAwaitGo().withEnvironment(RuntimeContract.ENV_AHEAD, RuntimeContract.AHEAD_POPULATE) : s0;
+            ContainerSpec s = network.map(s1::withNetwork).orElse(s1);
+            LocalContainer c = new LocalContainer(containers.create(stderr.map(s::withStderrFile).orElse(s)));
+            // not kept: the action only posts an event, which cannot fail (EventChannel.post drops a line to make room)
+            var _ = c.onExit().thenAccept(status -> h.events.post(new RuntimeEvent.ProcessExited(c.id(), status, System.nanoTime())));
+            return c;
         }
 
         public synchronized HostFiles files() {

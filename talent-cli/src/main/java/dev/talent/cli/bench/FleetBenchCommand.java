@@ -146,10 +146,15 @@ public final class FleetBenchCommand implements Callable<Integer> {
                 for (int j = 0; j < 2 * hosts.size(); j++)
                     crossCycle.add(new dev.talent.fleet.apps.FleetAgents.Placement(hosts.get(j % hosts.size()), j % 2 == 0 ? other.name() : x86.name()));
                 String state = (net ? ", --net line server, one client connected" : ", " + stateKib + " KiB of heap state") + how;
-                double nativeMs = report(out, "native -> native (x86_64, host to host" + state + ")", dev.talent.fleet.apps.HostToHostBench.run(session.etcd(), apps, app,
-                        nativeCycle, migrations, s -> { err.println("  " + s); err.flush(); }, peer), peer);
-                double crossMs = report(out, "cross-ISA (x86_64 <-> " + other.name() + ", host to host" + state + ")", dev.talent.fleet.apps.HostToHostBench.run(session.etcd(),
-                        apps, app, crossCycle, migrations, s -> { err.println("  " + s); err.flush(); }, peer), peer);
+                String load0 = loadAverage();
+                var nativeSamples = dev.talent.fleet.apps.HostToHostBench.run(session.etcd(), apps, app,
+                        nativeCycle, migrations, s -> { err.println("  " + s); err.flush(); }, peer);
+                double nativeMs = report(out, "native -> native (x86_64, host to host" + state + ")", nativeSamples, peer, load0 + " -> " + loadAverage());
+                String load1 = loadAverage();
+                var crossSamples = dev.talent.fleet.apps.HostToHostBench.run(session.etcd(),
+                        apps, app, crossCycle, migrations, s -> { err.println("  " + s); err.flush(); }, peer);
+                double crossMs = report(out, "cross-ISA (x86_64 <-> " + other.name() + ", host to host" + state + ")", crossSamples, peer,
+                        load1 + " -> " + loadAverage());
                 sideBySide.add(String.format("  %-22s native %8.1f ms   cross-ISA (%s) %8.1f ms", rounds > 0 ? "pre-copy " + rounds + " rounds" : "full copy",
                         nativeMs, other.name(), crossMs));
                 if (peer != null) {
@@ -171,15 +176,29 @@ public final class FleetBenchCommand implements Callable<Integer> {
         return ExitCodes.OK;
     }
 
+    /** This machine's load average over the last minute ({@code /proc/loadavg}'s first field), or "?" when unreadable. */
+    static String loadAverage() {
+        try {
+            String line = java.nio.file.Files.readString(Path.of("/proc/loadavg"));
+            String first = line.strip().split("\\s+", 2)[0];
+            return first.matches("[0-9]{1,6}\\.[0-9]{1,3}") ? first : "?";
+        } catch (java.io.IOException | RuntimeException e) {
+            return "?";
+        }
+    }
+
     /** Prints the scenario's phases; returns its downtime median (NaN when none succeeded). */
     private static double report(PrintWriter out, String title, List<dev.talent.fleet.apps.HostToHostBench.Sample> samples,
-            FleetNetPeer peer) throws BenchFailedException {
+            FleetNetPeer peer, String load) throws BenchFailedException {
         // a peer whose stream broke fails the bench: its pauses would not be pauses of one connection
         if (peer != null) peer.check();
         List<dev.talent.migrate.control.MigrationRecord> ok = samples.stream().map(dev.talent.fleet.apps.HostToHostBench.Sample::record)
                 .filter(dev.talent.migrate.control.MigrationRecord::ok).toList();
         out.printf("%s: %d migrations, %d ok%n", title, samples.size(), ok.size());
+        out.printf("  load average (1 min) at the scenario's start -> end: %s%n", load);
         phase(out, "downtime", ok.stream().map(dev.talent.migrate.control.MigrationRecord::downtimeMs).toList());
+        // each way (from -> to): a host or a platform slower than the other shows here
+        dev.talent.fleet.apps.HostToHostBench.byWay(ok).forEach((way, ms) -> phase(out, "  " + way, ms));
         phase(out, "  safe point", ok.stream().map(dev.talent.migrate.control.MigrationRecord::safePointMs).toList());
         phase(out, "  checkpoint", ok.stream().map(dev.talent.migrate.control.MigrationRecord::checkpointMs).toList());
         phase(out, "  final sync", ok.stream().map(dev.talent.migrate.control.MigrationRecord::syncMs).toList());

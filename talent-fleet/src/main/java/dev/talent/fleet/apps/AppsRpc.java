@@ -237,6 +237,12 @@ public final class AppsRpc {
     /** A prepared destination's before-start and start in one call (one controller round trip less in the downtime). */
     static final String BEFORE_START_AND_START = "before-start-and-start";
 
+    /** A restarting destination started ahead of the stop, its runtime waiting for its go (protocol 9). */
+    static final String CREATE_AHEAD = "create-ahead";
+
+    /** Returns once a destination started ahead waits for its go, waiting at most {@code number} ms (protocol 9). */
+    static final String AWAIT_GO = "await-go";
+
     /** The {@code remove} op's argument for a copy that is not the app's: its network goes silent before its teardown. */
     static final String REMOVE_SILENT = "silent";
 
@@ -256,6 +262,16 @@ public final class AppsRpc {
             case "create" -> {
                 AppContainer c = apps.create(o.app(), o.platform(), o.number() != 0, o.arg().isEmpty() ? Optional.empty() : Optional.of(o.arg()));
                 yield new AppsMessages.Reply(c.id(), 0, c.hasNetwork());
+            }
+            case CREATE_AHEAD -> {
+                since(dev.talent.fleet.Protocol.STARTS_AHEAD, o);
+                AppContainer c = apps.createStartedAhead(o.app(), o.platform(), o.arg().isEmpty() ? Optional.empty() : Optional.of(o.arg()));
+                yield new AppsMessages.Reply(c.id(), 0, c.hasNetwork());
+            }
+            case AWAIT_GO -> {
+                since(dev.talent.fleet.Protocol.STARTS_AHEAD, o);
+                apps.awaitGo(o.app(), o.id(), HostedApps.awaitGoWait(o.number()));
+                yield new AppsMessages.Reply("", 0, true);
             }
             case "signal" -> new AppsMessages.Reply("", 0, apps.signal(o.app(), o.id(), o.arg()));
             case "start" -> {

@@ -417,7 +417,8 @@ public final class GrpcFleetAgents implements FleetAgents {
             Optional<String> destFault = fault.filter(s -> s == Step.RESTORE).map(s -> "restore");
             PrepareStep.Prepared prepared;
             try {
-                prepared = new PrepareStep().run(destination, destination.files(), workdir, destFault);
+                prepared = new PrepareStep().run(destination, destination.files(), workdir, destFault,
+                        startsAhead(spec, fromSpeaks, toSpeaks));
             } catch (MigrationFailedException e) {
                 releaseQuietly(dst, app, to, from);
                 throw e;
@@ -546,6 +547,17 @@ public final class GrpcFleetAgents implements FleetAgents {
         String runsOn = e.getMessage().contains("keeps running") ? "" : "; the program runs on at its source";
         return new MigrationFailedException(e.step(), e.getMessage() + runsOn + "; what was prepared for it on " + to
                 + " is discarded", e.logTail(), e.getCause() == null ? e : e.getCause());
+    }
+
+    /**
+     * Whether the destination is started ahead of the stop, its runtime waiting for its go (the start inside the downtime
+     * is then the go alone): when its agent speaks {@link dev.talent.fleet.Protocol#STARTS_AHEAD}, for an app without
+     * --net (its network is held and unlocked around a start as before) and without pre-copy rounds (whose base is
+     * restored at the stop as before).
+     */
+    static boolean startsAhead(AppsMessages.Start spec, int fromSpeaks, int toSpeaks) {
+        return toSpeaks >= dev.talent.fleet.Protocol.STARTS_AHEAD && !spec.net()
+                && dev.talent.fleet.Protocol.precopyRounds(spec.precopy(), fromSpeaks, toSpeaks) == 0;
     }
 
     /**
@@ -771,6 +783,15 @@ public final class GrpcFleetAgents implements FleetAgents {
             return new RemoteContainer(agent, app, r.text(), r.flag());
         }
 
+        /** Protocol 9 ({@link dev.talent.fleet.Protocol#STARTS_AHEAD}): the caller asks only an agent that speaks it. */
+        @Override
+        public AppContainer createStartedAhead(Optional<String> fault) throws IOException {
+            if (speaks < dev.talent.fleet.Protocol.STARTS_AHEAD)
+                throw new IOException("agent of " + at + " speaks protocol " + speaks + ": it does not start a destination ahead");
+            AppsMessages.Reply r = agent.op(AppsRpc.CREATE_AHEAD, app, at.platform(), "", fault.orElse(""), 0);
+            return new RemoteContainer(agent, app, r.text(), r.flag(), null, false, true);
+        }
+
         @Override
         public RuntimeEvent nextEvent(Duration timeout) throws InterruptedException {
             long ms = Math.max(1, timeout.toMillis());
@@ -970,17 +991,35 @@ public final class GrpcFleetAgents implements FleetAgents {
         private final String beforeStartOn;
         /** Whether its agent drops new handshakes when asked ({@link dev.talent.fleet.Protocol#DROPS_NEW_CONNECTIONS}). */
         private final boolean dropsSyns;
+        /** Started ahead by its agent ({@link dev.talent.fleet.Protocol#STARTS_AHEAD}): its start is the go. */
+        private final boolean ahead;
         private CompletableFuture<Integer> exit;
 
         RemoteContainer(AgentClient agent, String app, String id, boolean network) { this(agent, app, id, network, null, false); }
 
         RemoteContainer(AgentClient agent, String app, String id, boolean network, String beforeStartOn, boolean dropsSyns) {
+            this(agent, app, id, network, beforeStartOn, dropsSyns, false);
+        }
+
+        RemoteContainer(AgentClient agent, String app, String id, boolean network, String beforeStartOn, boolean dropsSyns,
+                boolean ahead) {
             this.agent = agent;
             this.app = app;
             this.id = id;
             this.network = network;
             this.beforeStartOn = beforeStartOn;
             this.dropsSyns = dropsSyns;
+            this.ahead = ahead;
+        }
+
+        @Override
+        public boolean startedAhead() { return ahead; }
+
+        @Override
+        public void awaitReady(Duration timeout) throws IOException {
+            if (!ahead) throw new IOException("container " + id + " was not started ahead");
+            long ms = Math.max(1, Math.min(timeout.toMillis(), HostedApps.MAX_AWAIT_GO.toMillis()));
+            agent.call(AppsRpc.OP, new AppsMessages.Op(AppsRpc.AWAIT_GO, app, "", id, "", ms), ms + AgentClient.CALL_MS);
         }
 
         /**
@@ -988,7 +1027,7 @@ public final class GrpcFleetAgents implements FleetAgents {
          * and then start it, in one call (a prepared destination: one round trip less inside the downtime). An agent
          * that does not know the combined op refuses it, and the start fails (rollback) rather than skip before-start.
          */
-        RemoteContainer withBeforeStart(String platform) { return new RemoteContainer(agent, app, id, network, platform, dropsSyns); }
+        RemoteContainer withBeforeStart(String platform) { return new RemoteContainer(agent, app, id, network, platform, dropsSyns, ahead); }
 
         @Override
         public String id() { return id; }

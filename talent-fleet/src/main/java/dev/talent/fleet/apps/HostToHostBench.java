@@ -80,6 +80,19 @@ public final class HostToHostBench {
         return Etcd.await(etcd.client().getKVClient().get(Etcd.bytes("/talent/leader")), "get /talent/leader").getHeader().getRevision();
     }
 
+    /**
+     * The downtimes of {@code records} by way ({@code from -> to}, each as {@code host/platform}), the ways in the order
+     * they first came; a record without a downtime (failed) is left out.
+     */
+    public static java.util.Map<String, List<Double>> byWay(List<MigrationRecord> records) {
+        java.util.Map<String, List<Double>> out = new java.util.LinkedHashMap<>();
+        for (MigrationRecord r : records) {
+            if (r.downtimeMs() == null) continue;
+            out.computeIfAbsent(r.from() + " -> " + r.to(), k -> new ArrayList<>()).add(r.downtimeMs());
+        }
+        return out;
+    }
+
     /** The {@code q} quantile (0..1) of {@code values} (nearest rank); NaN when empty. */
     public static double quantile(List<Double> values, double q) {
         if (values.isEmpty()) return Double.NaN;

@@ -799,7 +799,41 @@ public final class HostedApps implements AutoCloseable {
     public AppContainer create(String app, String platform, boolean restart, Optional<String> fault) throws IOException, InterruptedException {
         Hosted h = app(app);
         Platform p = checkPlatform(platform);
-        AppContainer c = h.place(p).containers().create(restart, fault);
+        return created(app, platform, h, p, h.place(p).containers().create(restart, fault), restart);
+    }
+
+    /**
+     * A restarting container of the app on {@code platform}, started at once: its runtime (and emulator) runs and waits
+     * for its go ({@link #startContainer} gives it) before it reads its checkpoint directory (protocol 9). Only for an
+     * app without a network of its own: the controller starts a --net destination at the start, as before.
+     */
+    public AppContainer createStartedAhead(String app, String platform, Optional<String> fault) throws IOException, InterruptedException {
+        Hosted h = app(app);
+        Platform p = checkPlatform(platform);
+        if (h.local.network().isPresent())
+            throw new IOException("app " + printable(app) + " has a network of its own: its destination is not started ahead");
+        return created(app, platform, h, p, h.place(p).containers().createStartedAhead(fault), true);
+    }
+
+    /** The longest a controller may have an agent wait for a destination started ahead ({@link #awaitGo}). */
+    static final Duration MAX_AWAIT_GO = Duration.ofMinutes(2);
+
+    /** The wait an {@code await-go} request asks for, {@code ms}: 1 ms to {@link #MAX_AWAIT_GO}; anything else is refused. */
+    static Duration awaitGoWait(long ms) throws IOException {
+        if (ms < 1 || ms > MAX_AWAIT_GO.toMillis())
+            throw new IOException("a wait for a go of " + ms + " ms is out of bounds (1 to " + MAX_AWAIT_GO.toMillis() + ")");
+        return Duration.ofMillis(ms);
+    }
+
+    /** Returns once container {@code id}, started ahead, waits for its go; fails when it exited or does not within {@code max}. */
+    public void awaitGo(String app, String id, Duration max) throws IOException, InterruptedException {
+        AppContainer c = container(app, id);
+        if (!c.startedAhead()) throw new IOException("container " + printable(id) + " was not started ahead");
+        c.awaitReady(max);
+    }
+
+    private AppContainer created(String app, String platform, Hosted h, Platform p, AppContainer c, boolean restart)
+            throws IOException, InterruptedException {
         track(h, c, p);
         if (c.hasNetwork()) held.off(app, c, "created with its port down" + (restart ? " to restore a checkpoint" : ""));
         if (restart) {
