@@ -64,17 +64,10 @@ const char *tl_heap_mapping_pos(void)
 
 size_t tl_heap_mapping_site_page(const char *pos, size_t len)
 {
-    static const char prefix[] = "mmap@";
-    size_t i = sizeof prefix - 1, p = 0;
-    if (len < i || memcmp(pos, prefix, i) != 0)
-        return 0;
-    /* at most 5 digits (65536), no leading zero: no overflow whatever the checkpoint holds */
-    for (; i < len && i < sizeof prefix - 1 + 5 && pos[i] >= '0' && pos[i] <= '9'; i++)
-        p = p * 10 + (size_t)(pos[i] - '0');
-    if (i == sizeof prefix - 1 || pos[sizeof prefix - 1] == '0' || len != i + 2 || pos[i] != ':' || pos[i + 1] != '?' ||
-            p < MIN_PAGE || p > MAX_PAGE || (p & (p - 1)) != 0)
-        return (size_t)-1;
-    return p;
+    size_t i = 0, p = tl_position_pow2(pos, len, "mmap@", MIN_PAGE, MAX_PAGE, &i);
+    if (p == 0 || p == (size_t)-1)
+        return p;
+    return len == i + 2 && pos[i] == ':' && pos[i + 1] == '?' ? p : (size_t)-1;
 }
 
 int tl_heap_mapping_start(const void *p)

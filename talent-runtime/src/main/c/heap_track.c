@@ -704,18 +704,28 @@ static uint32_t aligned_site(size_t align)
     return tl_heap_site(aligned_pos[k], NULL);
 }
 
-size_t tl_position_align(const char *pos, size_t len, const char *prefix)
+size_t tl_position_pow2(const char *pos, size_t len, const char *prefix, size_t lo, size_t hi, size_t *end)
 {
-    size_t start = strlen(prefix), i = start, align = 0;
+    size_t start = strlen(prefix), i = start, n = 0, digits = 1, h;
     if (len < i || strncmp(pos, prefix, i) != 0)
         return 0;
-    /* at most 4 digits (4096), no leading zero: no overflow whatever the checkpoint holds */
-    for (; i < len && i < start + 4 && pos[i] >= '0' && pos[i] <= '9'; i++)
-        align = align * 10 + (size_t)(pos[i] - '0');
-    if (i == start || i >= len || pos[i] != ':' || pos[start] == '0' || (align & (align - 1)) != 0 ||
-            align > TL_HEAP_MAX_ALIGN)
+    for (h = hi; h >= 10; h /= 10)
+        digits++;
+    /* no more digits than hi has, no leading zero: no overflow whatever the checkpoint holds */
+    for (; i < len && i < start + digits && pos[i] >= '0' && pos[i] <= '9'; i++)
+        n = n * 10 + (size_t)(pos[i] - '0');
+    if (i == start || pos[start] == '0' || n < lo || n > hi || (n & (n - 1)) != 0)
         return (size_t)-1;
-    return align;
+    *end = i;
+    return n;
+}
+
+size_t tl_position_align(const char *pos, size_t len, const char *prefix)
+{
+    size_t i = 0, align = tl_position_pow2(pos, len, prefix, 1, TL_HEAP_MAX_ALIGN, &i);
+    if (align == 0 || align == (size_t)-1)
+        return align;
+    return i < len && pos[i] == ':' ? align : (size_t)-1;
 }
 
 size_t tl_heap_site_align(const char *pos, size_t len)

@@ -88,6 +88,10 @@ size_t tl_heap_site_align(const char *pos, size_t len);
  * the prefix, (size_t)-1 unless A is a power of two from 1 to TL_HEAP_MAX_ALIGN in at most 4 digits without a leading
  * zero followed by ':', else A. */
 size_t tl_position_align(const char *pos, size_t len, const char *prefix);
+/* The number a position "<prefix><N>..." names (len bytes of pos, not necessarily terminated; hostile): 0 without the
+ * prefix, (size_t)-1 unless N is a power of two from lo to hi in no more digits than hi has and without a leading
+ * zero, else N, *end then the index of the byte after it (what follows is the caller's to check). */
+size_t tl_position_pow2(const char *pos, size_t len, const char *prefix, size_t lo, size_t hi, size_t *end);
 /* The position of a block asked with an alignment above TL_HEAP_MAX_ALIGN: a checkpoint that reaches it is refused
  * (heap_write.c), since a restore would not give the alignment back. */
 #define TL_HEAP_OVER_ALIGNED_POS "aligned@over:?"
