@@ -38,7 +38,7 @@ class PrecopyMigrationIT {
     private String reference;
 
     @BeforeAll
-    @Timeout(value = 90, unit = TimeUnit.SECONDS)
+    @Timeout(value = 300, unit = TimeUnit.SECONDS)
     void build() throws IOException {
         assumeTrue(Isa.onPath("runc").isPresent() || Files.isExecutable(Path.of("/usr/sbin/runc")),
                 "runc is not installed (apt-get install runc)");
@@ -53,7 +53,7 @@ class PrecopyMigrationIT {
         try (var in = PrecopyMigrationIT.class.getResourceAsStream("/migration/bigstate.c")) {
             Files.copy(in, source);
         }
-        ProcessResult built = TalentCli.get().run(root, Duration.ofSeconds(80), List.of("build", "-o", "build", "--isa",
+        ProcessResult built = TalentCli.get().run(root, Duration.ofSeconds(240), List.of("build", "-o", "build", "--isa",
                 String.join(",", PLATFORMS), source.toString()));
         assertThat(built.exitCode()).withFailMessage(built::describe).isZero();
         program = root.resolve("build/bigstate");
