@@ -634,7 +634,9 @@ static void check_typed_view(uint32_t idx, tl_hdr *h, const talent_type *have, c
     char first[160];
     if (off >= size || tl_layout_compatible(have, pt) || tl_layout_block_holds(have, size, off, pt))
         return;
-    if ((have->kind == TALENT_K_STRUCT || have->kind == TALENT_K_UNION) && off >= have->size) {
+    if ((have->kind == TALENT_K_STRUCT || have->kind == TALENT_K_UNION) && off >= have->size &&
+        !(pt->size && off >= pt->size && tl_layout_block_holds(have, size, off - pt->size, pt))) {
+        /* (a pointer one past a member of its type in a later element, `&h[1].p + 1`, is left to the layout paths) */
         /* room for one struct and then data of other types (`calloc(1, sizeof(T) + extra)`, the rest reached through
          * `(T *)p + 1` as another struct or as numbers): converted as more elements of the struct, those bytes came
          * back as other values on another ISA, exit 0 (docs/CODEGEN.md, "A struct followed by other data") */
