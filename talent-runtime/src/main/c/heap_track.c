@@ -519,7 +519,7 @@ static void *realloc_block(void *p, size_t size, uint32_t site, int keep_site)
 {
     tl_hdr *h, *nh;
     size_t old;
-    uint32_t idx, weak, trailing;
+    uint32_t idx, weak, trailing, head;
     if (!p)
         return alloc_zeroed(size, site);
     h = tl_heap_header(p);
@@ -529,6 +529,9 @@ static void *realloc_block(void *p, size_t size, uint32_t site, int keep_site)
      * type by a call that does not see the size formula (realloc(v, bytes)) */
     trailing = (h->size_hi & TL_HDR_TRAILING) &&
                (keep_site || tl_heap_site_elem(site) == tl_heap_site_elem(h->site)) ? TL_HDR_TRAILING : 0;
+    /* so does one struct followed by other data (talent_realloc_head, or a realloc that keeps the block's type) */
+    head = (h->size_hi & TL_HDR_HEAD) &&
+           (keep_site || tl_heap_site_elem(site) == tl_heap_site_elem(h->site)) ? TL_HDR_HEAD : 0;
     if (keep_site)
         site = h->site;
     old = tl_hdr_size(h);
@@ -544,11 +547,11 @@ static void *realloc_block(void *p, size_t size, uint32_t site, int keep_site)
         h->site = site;
         h->size_lo = (uint32_t)size;
         if (!keep_site)
-            h->size_hi &= ~(TL_HDR_WEAK | TL_HDR_GUESSED | TL_HDR_TRAILING | TL_HDR_BYTE_ORDER);     /* typed by this call now */
-        h->size_hi |= trailing;
+            h->size_hi &= ~(TL_HDR_WEAK | TL_HDR_GUESSED | TL_HDR_TRAILING | TL_HDR_BYTE_ORDER | TL_HDR_HEAD); /* typed by this call now */
+        h->size_hi |= trailing | head;
         return p;
     }
-    weak = (keep_site ? (h->size_hi & (TL_HDR_WEAK | TL_HDR_GUESSED)) : 0) | trailing;    /* an inferred type stays inferred */
+    weak = (keep_site ? (h->size_hi & (TL_HDR_WEAK | TL_HDR_GUESSED)) : 0) | trailing | head;    /* an inferred type stays inferred */
     if (h->size_hi & (TL_HDR_ALIGNED | TL_HDR_SLAB | TL_HDR_REGION | TL_HDR_MAPPING)) {
         void *q = alloc_zeroed(size, site);
         if (!q)
@@ -623,6 +626,30 @@ void *talent_calloc_trailing(size_t n, size_t size, const talent_type *elem, con
 void *talent_realloc_trailing(void *p, size_t size, const talent_type *elem, const char *site)
 {
     return trailing(talent_realloc(p, size, elem, site));
+}
+
+/* One struct followed by other data (the compiler saw `sizeof(T) + n`, n not a whole number of T): the block is one T
+ * and then bytes whose type the allocation does not say (heap_track.h, TL_HDR_HEAD). */
+static void *head(void *p)
+{
+    if (p)
+        tl_heap_header(p)->size_hi |= TL_HDR_HEAD;
+    return p;
+}
+
+void *talent_malloc_head(size_t size, const talent_type *elem, const char *site)
+{
+    return head(talent_malloc(size, elem, site));
+}
+
+void *talent_calloc_head(size_t n, size_t size, const talent_type *elem, const char *site)
+{
+    return head(talent_calloc(n, size, elem, site));
+}
+
+void *talent_realloc_head(void *p, size_t size, const talent_type *elem, const char *site)
+{
+    return head(talent_realloc(p, size, elem, site));
 }
 
 void talent_free(void *p)

@@ -44,8 +44,13 @@ typedef struct tl_hdr {
 /* bit 24: an anonymous private read-write mapping the program made with mmap, carried as a block (heap_mapping.h): its
  * header ends the page mapped before it; munmap and mremap of the whole mapping untrack or move it */
 #define TL_HDR_MAPPING 0x01000000u
+/* bit 23: the block is ONE element of its struct type followed by other data (`calloc(1, sizeof(T) + extra)`, the
+ * compiler saw that size: talent_malloc_head & co.): the bytes after the first element are not more elements, so a
+ * checkpoint that reaches such a block with bytes after its first element refuses it (heap_write.c); realloc keeps it.
+ * Never written to a checkpoint (docs/CODEGEN.md "A struct followed by other data"). */
+#define TL_HDR_HEAD 0x00800000u
 #define TL_HDR_FLAGS (TL_HDR_ALIGNED | TL_HDR_SLAB | TL_HDR_WEAK | TL_HDR_GUESSED | TL_HDR_TRAILING | TL_HDR_BYTE_ORDER | \
-                      TL_HDR_REGION | TL_HDR_MAPPING)
+                      TL_HDR_REGION | TL_HDR_MAPPING | TL_HDR_HEAD)
 
 extern tl_hdr **tl_heap_live;
 extern uint32_t tl_heap_nlive;

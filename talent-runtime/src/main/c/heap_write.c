@@ -305,6 +305,12 @@ static int heap_range_known;
 /* The blocks reached in this pass whose type is guessed (TL_HDR_GUESSED), by snapshot index. */
 static uint32_t *guessed;
 static uint32_t nguessed, capguessed;
+/* The first block reached in this pass that is one struct followed by other data (TL_HDR_HEAD) with bytes after its
+ * first element, by snapshot index: refused at the end of the pass unless another reason came first. */
+static struct {
+    int found;
+    uint32_t idx;
+} head_tail;
 /* The headers this checkpoint changed (a type inferred or guessed, a guess confirmed), with what they held before, in
  * the order of the changes: a refused checkpoint puts them back (tl_heap_checkpoint_abandon), so that the program
  * goes on with its heap as it was and the next checkpoint infers and checks as strictly as this one. Kept across the
@@ -339,6 +345,7 @@ static void drop_all_conflicts(void)
     nguess_why = 0;
     nguessed = 0;
     raw_ptr.found = 0;
+    head_tail.found = 0;
     heap_range_known = 0;
 }
 
@@ -771,6 +778,31 @@ static void check_guesses(void)
     }
 }
 
+/* At the end of a pass that is not encoded again: a block allocated as one struct followed by other data
+ * (`calloc(1, sizeof(T) + extra)`, TL_HDR_HEAD) that holds bytes after its first element is refused. Its element type
+ * is the struct, so those bytes would be converted as more elements of it, and another ISA would read other values
+ * there; a typed pointer of another type into them is refused before (check_typed_view), so what is left here is
+ * other data reached only through `void *` or `char *`, whose type talent does not see. */
+static void check_head_tail(void)
+{
+    const tl_hdr *h;
+    const talent_type *t;
+    size_t size;
+    if (!head_tail.found || tl_refusal())
+        return;
+    h = snap[head_tail.idx].h;
+    t = tl_heap_site_elem(h->site);
+    size = tl_hdr_size(h);
+    if (!t || !(h->size_hi & TL_HDR_HEAD) || size <= t->size)
+        return;
+    tl_refuse("cannot checkpoint: the heap block allocated at %s (%lu bytes) is one '%s' (%lu bytes) followed by %lu "
+              "bytes of data whose type talent does not see (no pointer of a type into them is live here, only "
+              "'void *' or character pointers): converted as more '%s' elements they would come back as other values "
+              "on another ISA; keep that data in an allocation of its own, or declare it in the struct (a last member, "
+              "a flexible array member)", tl_heap_site_pos(h->site), (unsigned long)size, t->name,
+              (unsigned long)t->size, (unsigned long)(size - t->size), t->name);
+}
+
 size_t tl_heap_start_after(uintptr_t p, size_t n)
 {
     size_t d;
@@ -822,6 +854,11 @@ int tl_heap_object(uintptr_t p, const talent_type *pointee, tl_value_ctx *ctx, t
             tl_refuse("cannot checkpoint: pointer '%s' (declared at %s, %s) points into %s", what, ctx->decl_pos,
                       ctx->where, why);
         }
+    }
+    if (!snap[idx].mark && !head_tail.found && (snap[idx].h->size_hi & TL_HDR_HEAD) && bv.elem &&
+        bv.size > bv.elem->size) {
+        head_tail.found = 1;
+        head_tail.idx = idx;
     }
     if (!snap[idx].mark) {
         if (nmarked == capmarked) {
@@ -1074,6 +1111,7 @@ tl_heap_stats tl_heap_checkpoint_end(void)
     if (nconflicts && !retyped)
         tl_refuse("%s", conflicts[0].msg);
     if (!retyped) {
+        check_head_tail();
         check_guesses();
         check_raw_pointers();
     }

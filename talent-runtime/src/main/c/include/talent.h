@@ -331,6 +331,11 @@ void *talent_realloc(void *p, size_t size, const talent_type *elem, const char *
 void *talent_malloc_trailing(size_t size, const talent_type *elem, const char *site);
 void *talent_calloc_trailing(size_t n, size_t size, const talent_type *elem, const char *site);
 void *talent_realloc_trailing(void *p, size_t size, const talent_type *elem, const char *site);
+/* One struct followed by other data (`calloc(1, sizeof(T) + extra)`, extra not a whole number of T): the block is
+ * one elem and then bytes of another type; a checkpoint that reaches it with such bytes is refused, naming it. */
+void *talent_malloc_head(size_t size, const talent_type *elem, const char *site);
+void *talent_calloc_head(size_t n, size_t size, const talent_type *elem, const char *site);
+void *talent_realloc_head(void *p, size_t size, const talent_type *elem, const char *site);
 void talent_free(void *p);
 char *talent_strdup(const char *s, const char *site);
 char *talent_strndup(const char *s, size_t n, const char *site);

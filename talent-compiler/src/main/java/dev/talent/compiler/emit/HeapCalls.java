@@ -12,11 +12,13 @@ import dev.talent.compiler.ast.Node;
 import dev.talent.compiler.ast.TranslationUnit;
 import dev.talent.compiler.ast.TypeResolver;
 import dev.talent.compiler.rewrite.RewritePlan;
+import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Objects;
 import java.util.Set;
 
 /**
@@ -52,6 +54,11 @@ public final class HeapCalls {
     private final Set<Pragma> usedPragmas = new HashSet<>();
     /** Set by {@link #elementDescriptor}: the block is one struct with a trailing array (the struct hack, a FAM). */
     private boolean trailing;
+    /**
+     * Set by {@link #elementDescriptor}: the block is one struct or union followed by other data (a size
+     * {@code sizeof(T) + n}, n not a whole number of T; docs/CODEGEN.md "A struct followed by other data").
+     */
+    private boolean head;
 
     /** How an element type was found (for messages and tests). */
     record Inference(CType type, String source) {}
@@ -120,10 +127,12 @@ public final class HeapCalls {
                 }
                 default -> {
                     trailing = false;
+                    head = false;
                     String elem = elementDescriptor(n, name);
-                    // one struct whose last array runs on to the block's end: the runtime cuts the array to the block
+                    // one struct whose last array runs on to the block's end: the runtime cuts the array to the block;
+                    // one struct followed by other data: the runtime refuses a checkpoint that would convert that data
                     plan.replace(callee.begin().offset(), callee.begin().endOffset(),
-                            "talent_" + name + (trailing ? "_trailing" : ""));
+                            "talent_" + name + (trailing ? "_trailing" : head ? "_head" : ""));
                     if (!elem.equals("0")) sites.putIfAbsent(tu.pos(n.begin()), elem);
                     plan.insert(close, ", " + elem + ", " + pos);
                 }
@@ -196,7 +205,9 @@ public final class HeapCalls {
             if (hack == null) {
                 try {
                     if (types.fileScopeSpellable(found.type()) && types.category(found.type()) != TypeResolver.Category.UNSUPPORTED) {
-                        return descriptors.refAtFileScope(found.type(), TypeResolver.spell(found.type()), new StringBuilder());
+                        String d = descriptors.refAtFileScope(found.type(), TypeResolver.spell(found.type()), new StringBuilder());
+                        head = !name.equals("alloca") && headThenOtherData(call, name, found.type());
+                        return d;
                     }
                 } catch (RuntimeException e) {
                     // not describable: untyped, as below
@@ -242,6 +253,77 @@ public final class HeapCalls {
             if (sized[0]) return last.attr("name");
         }
         return null;
+    }
+
+    /**
+     * Whether a size argument of the call is a sum with a term {@code sizeof(T)} or {@code sizeof *p} of struct or union
+     * {@code elem} and another term that is not a whole number of {@code elem} the compiler can see
+     * ({@code k * sizeof(T)}, {@code sizeof(T) * k}, {@code sizeof(T)}, 0): {@code calloc(1, sizeof(T) + extra)},
+     * {@code malloc(n + sizeof(T))}, {@code realloc(p, sizeof *p + sizeof(struct other))}. Such a block is one
+     * {@code elem} followed by other data, not an array of {@code elem} (docs/CODEGEN.md "A struct followed by other
+     * data").
+     */
+    private boolean headThenOtherData(Node call, String name, CType elem) {
+        CType want;
+        try {
+            want = types.canonical(elem);
+        } catch (RuntimeException e) {
+            return false;
+        }
+        if (!(want instanceof CType.Tagged t) || !(t.tag().equals("struct") || t.tag().equals("union"))) return false;
+        List<Node> args = Ast.callArguments(call);
+        for (int i = name.equals("realloc") ? 1 : 0; i < args.size(); i++) {
+            List<Node> terms = new ArrayList<>();
+            sumTerms(Ast.strip(args.get(i)), terms, 0);
+            if (terms.size() < 2) continue;
+            boolean one = false;
+            boolean other = false;
+            for (Node term : terms) {
+                if (!one && sizeofOf(term, want)) one = true;
+                else if (!multipleOf(term, want)) other = true;
+            }
+            if (one && other) return true;
+        }
+        return false;
+    }
+
+    /** The operands of a chain of {@code +} (through parentheses and implicit conversions), left to right. */
+    private static void sumTerms(Node e, List<Node> out, int depth) {
+        if (e != null && depth < 64 && e.is("BinaryOperator") && e.attr("opcode").equals("+") && e.inner().size() == 2) {
+            sumTerms(Ast.strip(e.child(0)), out, depth + 1);
+            sumTerms(Ast.strip(e.child(1)), out, depth + 1);
+        } else if (e != null) {
+            out.add(e);
+        }
+    }
+
+    /** Whether {@code e} is {@code sizeof(T)} or {@code sizeof expr} of a type whose canonical form is {@code want}. */
+    private boolean sizeofOf(Node e, CType want) {
+        e = Ast.strip(e);
+        if (e == null || !e.is("UnaryExprOrTypeTraitExpr") || !e.attr("name").equals("sizeof")) return false;
+        String t = e.json().has("argType") ? e.json().path("argType").path("qualType").asText()
+                : e.inner().isEmpty() ? null : e.child(0).qualType();
+        if (t == null || t.isEmpty()) return false;
+        try {
+            CType c = types.canonical(CTypeParser.parse(t));
+            return c instanceof CType.Tagged ct && want instanceof CType.Tagged wt && ct.tag().equals(wt.tag())
+                    && Objects.equals(ct.name(), wt.name()) && Objects.equals(ct.anonymousAt(), wt.anonymousAt());
+        } catch (RuntimeException ex) {
+            return false;
+        }
+    }
+
+    /** Whether the compiler sees that {@code e} is a whole number of {@code want}: its sizeof, a product with it, 0. */
+    private boolean multipleOf(Node e, CType want) {
+        e = Ast.strip(e);
+        if (e == null) return false;
+        if (sizeofOf(e, want)) return true;
+        if (e.is("IntegerLiteral") && e.attr("value").equals("0")) return true;
+        if (e.is("CStyleCastExpr") && !e.inner().isEmpty()) return multipleOf(e.child(0), want);
+        if (e.is("BinaryOperator") && e.attr("opcode").equals("*") && e.inner().size() == 2) {
+            return multipleOf(e.child(0), want) || multipleOf(e.child(1), want);
+        }
+        return false;
     }
 
     /** The name of struct {@code elem}'s last member when it is a flexible array member ({@code T name[]}), else null. */

@@ -164,12 +164,64 @@ class HeapCallsTest {
         assertThat(lines.get(6)).contains("talent_malloc_trailing(sizeof(struct s) + 16, &" + s + ", ");
         assertThat(lines.get(7)).contains("talent_malloc_trailing(offsetof(struct s, d) + 9, &" + s + ", ");
         assertThat(lines.get(8)).as("an array of them").contains("talent_malloc(4 * sizeof *c, &" + s + ", ");
-        assertThat(lines.get(9)).as("the last member is not an array").contains("talent_malloc(sizeof(struct t) + 8, &");
+        assertThat(lines.get(9)).as("the last member is not an array: one struct followed by other data")
+                .contains("talent_malloc_head(sizeof(struct t) + 8, &");
         assertThat(lines.get(10)).contains("talent_malloc_trailing(sizeof *g + argc * sizeof g->v[0], &" + f + ", ");
         assertThat(lines.get(11)).as("a flexible array member, any size").contains("talent_malloc_trailing((size_t)argc * 8 + 8, &" + f + ", ");
         assertThat(lines.get(12)).contains("talent_realloc_trailing(g, sizeof *g + 2 * argc * sizeof g->v[0], &" + f + ", ");
         assertThat(out).as("the flexible array member: an array of no elements")
                 .containsPattern("static const talent_type talent_td_\\d+_fam = \\{ TALENT_K_ARRAY, \"double\\[\\]\", 0, &talent_td_\\d+, 0, 0, 0, 0 \\};");
+    }
+
+    /**
+     * A size {@code sizeof(T) + n}, n not a whole number of {@code T} the compiler can see, of a struct or union that
+     * does not end in an array: one {@code T} followed by other data (lhasa's {@code calloc(1, sizeof(LHADecoder) +
+     * extra_size)}), allocated through the {@code _head} entry points, whose blocks a checkpoint refuses rather than
+     * convert the data as more {@code T}s (docs/CODEGEN.md "A struct followed by other data"). Arrays of {@code T}, a
+     * sum of multiples of it, scalars and a struct ending in an array are allocated as before.
+     */
+    @Test
+    void aStructFollowedByOtherDataIsOneStructThenUntypedData() throws Exception {
+        CProgram program = CProgram.in(dir).file("a.c", """
+                #include <stdlib.h>
+                struct d { int kind; size_t extra; };
+                struct z { double s; };
+                union u { int i; float f; };
+                struct f { int n; char v[]; };
+                int main(int argc, char **argv) {
+                  size_t extra = (size_t)argc * 3;
+                  struct d *a = calloc(1, sizeof(struct d) + extra);
+                  struct d *b = malloc(extra + sizeof *b);
+                  struct d *c = malloc(sizeof(struct d) + sizeof(struct z) + 4);
+                  union u *e = malloc(sizeof(union u) + 1);
+                  b = realloc(b, (sizeof(struct d)) + 2 * extra);
+                  struct d *g = malloc(sizeof(struct d) + (size_t)argc * sizeof(struct d));
+                  struct d *h = malloc(sizeof(struct d) * 2 + sizeof(struct d));
+                  struct d *i = malloc((size_t)argc * sizeof(struct d));
+                  int *j = malloc(sizeof(int) + extra);
+                  struct f *k = malloc(sizeof(struct f) + extra);
+                  struct d *l = calloc(sizeof(struct d) + 0, 1);
+                  (void)argv;
+                  free(a); free(b); free(c); free(e); free(g); free(h); free(i); free(j); free(k); free(l);
+                  return 0;
+                }
+                """);
+        CompileResult r = program.compile();
+        String out = Files.readString(r.instrumentedSources().getFirst());
+        List<String> lines = CProgram.originalLines(out);
+        assertThat(r.diagnostics()).filteredOn(d -> d.severity() == Diagnostic.Severity.WARNING).isEmpty();
+        String d = descriptorNamed(out, "TALENT_STRUCT_TYPE(struct d, \"struct d\"");
+        assertThat(lines.get(7)).contains("talent_calloc_head(1, sizeof(struct d) + extra, &" + d + ", ");
+        assertThat(lines.get(8)).contains("talent_malloc_head(extra + sizeof *b, &" + d + ", ");
+        assertThat(lines.get(9)).contains("talent_malloc_head(sizeof(struct d) + sizeof(struct z) + 4, &" + d + ", ");
+        assertThat(lines.get(10)).as("a union too").contains("talent_malloc_head(sizeof(union u) + 1, &");
+        assertThat(lines.get(11)).contains("talent_realloc_head(b, (sizeof(struct d)) + 2 * extra, &" + d + ", ");
+        assertThat(lines.get(12)).as("a whole number of them").contains("talent_malloc(sizeof(struct d) + (size_t)argc * sizeof(struct d), &");
+        assertThat(lines.get(13)).as("a whole number of them").contains("talent_malloc(sizeof(struct d) * 2 + sizeof(struct d), &");
+        assertThat(lines.get(14)).as("an array").contains("talent_malloc((size_t)argc * sizeof(struct d), &");
+        assertThat(lines.get(15)).as("not a struct").contains("talent_malloc(sizeof(int) + extra, &");
+        assertThat(lines.get(16)).as("a flexible array member").contains("talent_malloc_trailing(sizeof(struct f) + extra, &");
+        assertThat(lines.get(17)).as("plus nothing").contains("talent_calloc(sizeof(struct d) + 0, 1, &");
     }
 
     @Test
