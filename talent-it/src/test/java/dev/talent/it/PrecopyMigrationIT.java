@@ -53,7 +53,7 @@ class PrecopyMigrationIT {
         try (var in = PrecopyMigrationIT.class.getResourceAsStream("/migration/bigstate.c")) {
             Files.copy(in, source);
         }
-        ProcessResult built = TalentCli.get().run(root, Duration.ofSeconds(240), List.of("build", "-o", "build", "--isa",
+        ProcessResult built = TalentCli.get().run(root, Duration.ofMinutes(4), List.of("build", "-o", "build", "--isa",
                 String.join(",", PLATFORMS), source.toString()));
         assertThat(built.exitCode()).withFailMessage(built::describe).isZero();
         program = root.resolve("build/bigstate");
