@@ -111,7 +111,7 @@ class AddressIntegerObjectsIT {
     @Test
     void theProgramsOwnTypedefsOfPointerSizedIntegersMigrateAcrossIsasLikeGcc() throws Exception {
         String out = MigratesLikeGcc.checkEveryStop(work, "typedefs", TYPEDEFS, 3, 1, 4, 15, 23, 26, 40, 55, 70);
-        assertThat(out).startsWith("s=").endsWith("even=12\\n");
+        assertThat(out).startsWith("s=").endsWith("even=12\n");
     }
 
     /**
@@ -153,7 +153,7 @@ class AddressIntegerObjectsIT {
     @Test
     void parametersThatOnlyCarryAddressesMigrateAcrossIsasLikeGcc() throws Exception {
         String out = MigratesLikeGcc.checkEveryStop(work, "params", PARAMETERS, 3, 1, 3, 10, 30, 60, 100, 150);
-        assertThat(out).startsWith("s=").endsWith("marked=6\\n");
+        assertThat(out).startsWith("s=").endsWith("marked=6\n");
     }
 
     /** An address integer kept after its block is freed: in no object talent knows, so refused, not made 0xDEAD. */

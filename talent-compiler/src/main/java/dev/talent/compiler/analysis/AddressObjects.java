@@ -34,6 +34,8 @@ import java.util.regex.Pattern;
  * ({@code + n}, {@code & ~4095}: the result may lie in another object, and come back as that object's new address
  * where the program meant an offset from the first), {@code ++}, its address taken ({@code &x}, an array of them passed
  * as a pointer: stores through it are not seen), a union member, a conversion from a narrower or wider integer type.
+ * A parameter of a function the program defines is such an object when every call's argument is an address value,
+ * the function's address is never taken and no read of it is refused (else each call keeps AddressArguments' check).
  * An object not proven keeps today's refusal by name at the conversion (AddressIntegers). The program's own typedefs
  * of those types are taken ({@link #candidateType}); members of anonymous records and objects of other integer types
  * ({@code uint64_t}: 8 bytes on i686) are not.
