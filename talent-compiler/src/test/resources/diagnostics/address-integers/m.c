@@ -41,6 +41,7 @@ int main(void) {
     tab[(unsigned long)nd & 15].used++;
     // BUG: Diagnostic contains: address 'nd->next' converted to an integer (uintptr_t) and passed to 'remember', whose parameter 'k' is stored in 'last_key' (=) (m.c:16
     remember((uintptr_t)nd->next);
+    remember(0x12345678u); // a number too: 'k' is no parameter that holds only addresses
     // BUG: Diagnostic contains: its low bits (&) stored (+=)
     total += (uintptr_t)nd & 7;
     // BUG: Diagnostic contains: address '&tab[1]' converted to an integer (uintptr_t) and stored in an initializer

@@ -120,6 +120,14 @@ public final class AddressIntegers {
         return refusedUse(value, false, new Ctx(null, AddressObjects.NONE, null));
     }
 
+    /**
+     * How a value read from an address object ({@code read}, an lvalue-to-rvalue conversion) is used, when that is
+     * refused, judged with {@code objects} and no callee's uses (an argument only where the parameter holds addresses).
+     */
+    static String refusedRead(Node read, AddressObjects objects, dev.talent.compiler.ast.TranslationUnit tu) {
+        return refusedUse(read, false, new Ctx(null, objects, tu));
+    }
+
     /** Where a use is judged: callees (null: refuse every argument but printf's), the address objects and their unit. */
     private record Ctx(Callees callees, AddressObjects objects, dev.talent.compiler.ast.TranslationUnit tu) {}
 
@@ -131,7 +139,7 @@ public final class AddressIntegers {
 
     /** Whether the stripped value is an address: a conversion or a value read from an address object. */
     private static boolean isAddressRoot(Ctx ctx, Node o) {
-        Node s = AddressObjects.throughWide(o);
+        Node s = ctx.objects().throughWide(ctx.tu(), o);
         return isConversion(s) || isProvenRead(ctx, s);
     }
 
@@ -157,6 +165,7 @@ public final class AddressIntegers {
                 String callee = Ast.directCallee(p);
                 if (p.child(0) == e) yield "called";
                 if (callee != null && OUTPUT.contains(callee)) yield null;
+                if (ctx.tu() != null && ctx.objects().isProvenArgument(ctx.tu(), p, p.inner().indexOf(e) - 1)) yield null;
                 if (callees != null) yield callees.refusal(p, p.inner().indexOf(e) - 1);
                 yield "passed to " + (callee == null ? "a function through a pointer" : "'" + callee + "'");
             }
@@ -178,8 +187,8 @@ public final class AddressIntegers {
     private static boolean untagged(Ctx ctx, Node e) {
         Node s = AddressIntegers.through(e);
         if (!s.is("BinaryOperator") || !s.attr("opcode").equals("&")) return false;
-        return (AddressObjects.isUntagMask(s.child(1)) && isProvenRead(ctx, AddressObjects.throughWide(s.child(0))))
-                || (AddressObjects.isUntagMask(s.child(0)) && isProvenRead(ctx, AddressObjects.throughWide(s.child(1))));
+        return (AddressObjects.isUntagMask(s.child(1)) && isProvenRead(ctx, ctx.objects().throughWide(ctx.tu(), s.child(0))))
+                || (AddressObjects.isUntagMask(s.child(0)) && isProvenRead(ctx, ctx.objects().throughWide(ctx.tu(), s.child(1))));
     }
 
     /**
@@ -193,11 +202,11 @@ public final class AddressIntegers {
         if (op.equals("+")) {
             for (int i = 0; i < 2; i++) {
                 Node a = s.child(i), n = s.child(1 - i);
-                if (isProvenRead(ctx, AddressObjects.throughWide(a)) && !isAddressRoot(ctx, n) && !pointerTyped(n)) return true;
+                if (isProvenRead(ctx, ctx.objects().throughWide(ctx.tu(), a)) && !isAddressRoot(ctx, n) && !pointerTyped(n)) return true;
             }
             return false;
         }
-        return op.equals("-") && isProvenRead(ctx, AddressObjects.throughWide(s.child(0))) && !isAddressRoot(ctx, s.child(1))
+        return op.equals("-") && isProvenRead(ctx, ctx.objects().throughWide(ctx.tu(), s.child(0))) && !isAddressRoot(ctx, s.child(1))
                 && !pointerTyped(s.child(1));
     }
 

@@ -1,5 +1,6 @@
 package dev.talent.compiler.analysis;
 
+import dev.talent.compiler.ast.Ast;
 import dev.talent.compiler.ast.Node;
 import dev.talent.compiler.ast.TranslationUnit;
 import java.util.ArrayList;
@@ -33,8 +34,11 @@ import java.util.regex.Pattern;
  * ({@code + n}, {@code & ~4095}: the result may lie in another object, and come back as that object's new address
  * where the program meant an offset from the first), {@code ++}, its address taken ({@code &x}, an array of them passed
  * as a pointer: stores through it are not seen), a union member, a conversion from a narrower or wider integer type.
- * An object not proven keeps today's refusal by name at the conversion (AddressIntegers). Members of anonymous records
- * and objects of other integer types (a program's own typedef, {@code uint64_t}: 8 bytes on i686) are not taken.
+ * A parameter of a function the program defines is such an object when every call's argument is an address value,
+ * the function's address is never taken and no read of it is refused (else each call keeps AddressArguments' check).
+ * An object not proven keeps today's refusal by name at the conversion (AddressIntegers). The program's own typedefs
+ * of those types are taken ({@link #candidateType}); members of anonymous records and objects of other integer types
+ * ({@code uint64_t}: 8 bytes on i686) are not.
  */
 public final class AddressObjects {
     /** Spellings of integer types with the size of a pointer on every supported ISA (LP64 and ILP32 Linux). */
@@ -50,6 +54,14 @@ public final class AddressObjects {
     private final Set<String> proven = new HashSet<>();
     /** Per unit: record spelling ("struct node") -> its members in order, for initialiser lists. */
     private final Map<TranslationUnit, Map<String, List<Node>>> records = new HashMap<>();
+    /** Per unit: the file-scope typedefs by name (the program's own followed to the type they name). */
+    private final Map<TranslationUnit, Map<String, Node>> typedefs = new HashMap<>();
+    /** Per unit: the names of its functions with internal linkage. */
+    private final Map<TranslationUnit, Set<String>> staticFunctions = new HashMap<>();
+    /** Function (its {@link #functionKey}) defined by the program -> its parameters' keys, null where not a candidate. */
+    private final Map<String, List<String>> parameters = new HashMap<>();
+    /** Candidate parameters by key. */
+    private final Map<String, Param> paramDecls = new HashMap<>();
 
     private AddressObjects() {}
 
@@ -58,15 +70,41 @@ public final class AddressObjects {
         AddressObjects a = new AddressObjects();
         Set<String> candidates = new HashSet<>();
         for (TranslationUnit tu : units) {
+            Map<String, Node> tds = new HashMap<>();
+            for (Node n : tu.root().inner()) if (n.is("TypedefDecl") && !n.name().isEmpty()) tds.putIfAbsent(n.name(), n);
+            a.typedefs.put(tu, tds);
+            Set<String> statics = new HashSet<>();
+            for (Node n : tu.root().inner()) {
+                if (n.is("FunctionDecl") && n.attr("storageClass").equals("static")) statics.add(n.name());
+            }
+            a.staticFunctions.put(tu, statics);
+        }
+        for (TranslationUnit tu : units) {
+            for (Node fn : tu.root().inner()) {
+                if (!fn.is("FunctionDecl") || Ast.functionBody(fn) == null) continue;
+                List<String> keys = new ArrayList<>();
+                for (Node p : fn.inner()) {
+                    if (!p.is("ParmVarDecl")) continue;
+                    boolean c = !p.name().isEmpty() && a.candidateType(tu, p.qualType()) && !isArray(p.qualType());
+                    if (c) {
+                        candidates.add(varKey(tu, p));
+                        a.paramDecls.put(varKey(tu, p), new Param(tu, p, fn));
+                    }
+                    keys.add(c ? varKey(tu, p) : null);
+                }
+                a.parameters.putIfAbsent(a.functionKey(tu, fn.name()), keys);
+            }
+        }
+        for (TranslationUnit tu : units) {
             Map<String, List<Node>> recs = new HashMap<>();
             a.records.put(tu, recs);
             tu.root().walk(n -> {
-                if (n.is("VarDecl") && candidateType(n.qualType())) candidates.add(varKey(tu, n));
+                if (n.is("VarDecl") && a.candidateType(tu, n.qualType())) candidates.add(varKey(tu, n));
                 if (n.is("RecordDecl") && n.flag("completeDefinition") && !n.name().isEmpty()
                         && "struct".equals(n.attr("tagUsed"))) {
                     List<Node> fields = n.inner().stream().filter(f -> f.is("FieldDecl")).toList();
                     recs.putIfAbsent("struct " + n.name(), fields);
-                    for (Node f : fields) if (!f.flag("isBitfield") && candidateType(f.qualType())) candidates.add(fieldKey(n, f));
+                    for (Node f : fields) if (!f.flag("isBitfield") && a.candidateType(tu, f.qualType())) candidates.add(fieldKey(n, f));
                 }
             });
         }
@@ -74,6 +112,40 @@ public final class AddressObjects {
         Map<String, List<Store>> stores = new HashMap<>();
         for (TranslationUnit tu : units) a.collectStores(tu, candidates, stores);
         Set<String> current = new HashSet<>(candidates);
+        while (true) {
+            a.settle(current, stores);
+            // a parameter some read of which is refused keeps today's check at each call (AddressArguments: it may
+            // only compare or print what it is passed), which also takes uses that are right for addresses of the call
+            Set<String> refused = new HashSet<>();
+            for (Map.Entry<String, Param> e : a.paramDecls.entrySet()) {
+                if (a.proven.contains(e.getKey()) && a.refusedRead(e.getValue())) refused.add(e.getKey());
+            }
+            if (refused.isEmpty()) return a;
+            current.removeAll(refused);
+        }
+    }
+
+    /** A parameter of a function the program defines. */
+    private record Param(TranslationUnit tu, Node decl, Node function) {}
+
+    /** Whether some use of a value read from the parameter is refused (AddressIntegers, with the objects proven now). */
+    private boolean refusedRead(Param p) {
+        boolean[] refused = {false};
+        Ast.functionBody(p.function()).walk(n -> {
+            if (refused[0] || !n.is("DeclRefExpr") || !n.referencedDecl().path("id").asText("").equals(p.decl().id())) return;
+            Node r = n.parent();
+            while (r != null && r.is("ParenExpr")) r = r.parent();
+            if (r != null && r.is("ImplicitCastExpr") && r.attr("castKind").equals("LValueToRValue")
+                    && AddressIntegers.refusedRead(r, this, p.tu()) != null) {
+                refused[0] = true;
+            }
+        });
+        return refused[0];
+    }
+
+    /** Drops from {@code current} the objects some store into which is no address value, until none is dropped. */
+    private void settle(Set<String> current, Map<String, List<Store>> stores) {
+        AddressObjects a = this;
         boolean changed = true;
         while (changed) {
             changed = false;
@@ -96,7 +168,6 @@ public final class AddressObjects {
         }
         a.proven.clear();
         a.proven.addAll(current);
-        return a;
     }
 
     private record Store(TranslationUnit tu, Node value) {}
@@ -140,9 +211,50 @@ public final class AddressObjects {
                     if (k != null && candidates.contains(k)) add(stores, k, tu, null);
                 }
                 case "InitListExpr" -> recordInit(tu, n, candidates, stores);
+                case "CallExpr" -> {
+                    // each argument is stored into the parameter of the function the program defines
+                    String callee = Ast.directCallee(n);
+                    List<String> ps = callee == null ? null : parameters.get(functionKey(tu, callee));
+                    if (ps == null) return;
+                    for (int i = 0; i < ps.size() && i + 1 < n.inner().size(); i++) {
+                        if (ps.get(i) != null) add(stores, ps.get(i), tu, n.child(i + 1));
+                    }
+                }
+                case "DeclRefExpr" -> {
+                    // a function whose address is taken is called where the analysis does not see its arguments
+                    if (!n.referencedDecl().path("kind").asText("").equals("FunctionDecl") || isDirectCallee(n)) return;
+                    List<String> ps = parameters.get(functionKey(tu, n.referencedDecl().path("name").asText("")));
+                    if (ps != null) for (String k : ps) if (k != null) add(stores, k, tu, null);
+                }
                 default -> { }
             }
         });
+    }
+
+    /** The callee of a call ({@code f(x)}, through parentheses and the implicit conversion to a function pointer). */
+    private static boolean isDirectCallee(Node ref) {
+        Node e = ref;
+        while (e.parent() != null && (e.parent().is("ParenExpr") || (e.parent().is("ImplicitCastExpr")
+                && e.parent().attr("castKind").equals("FunctionToPointerDecay")))) {
+            e = e.parent();
+        }
+        Node p = e.parent();
+        return p != null && p.is("CallExpr") && p.child(0) == e;
+    }
+
+    /** A function by name: of this unit where it has internal linkage, else the program's one. */
+    private String functionKey(TranslationUnit tu, String name) {
+        return staticFunctions.getOrDefault(tu, Set.of()).contains(name) ? tu.unitName() + "#fn " + name : "fn " + name;
+    }
+
+    /**
+     * Whether argument {@code index} of {@code call} goes to a parameter that holds only addresses: every call of the
+     * function passes one there (its address never taken), and its body stores nothing else into it.
+     */
+    public boolean isProvenArgument(TranslationUnit tu, Node call, int index) {
+        String callee = Ast.directCallee(call);
+        List<String> ps = callee == null ? null : parameters.get(functionKey(tu, callee));
+        return ps != null && index >= 0 && index < ps.size() && ps.get(index) != null && proven.contains(ps.get(index));
     }
 
     /** An initialiser list of a struct that gives candidate members values (lists nested in it are walked on their own). */
@@ -177,7 +289,7 @@ public final class AddressObjects {
 
     /** The kind of value {@code e} is (a value stored into an address integer object). */
     Value value(TranslationUnit tu, Node e) {
-        Node s = throughWide(e);
+        Node s = throughWide(tu, e);
         if (AddressIntegers.isConversion(s)) return Value.ADDRESS;
         if (s.is("ImplicitCastExpr") && s.attr("castKind").equals("LValueToRValue")) {
             return isProvenLvalue(tu, s.child(0)) ? Value.ADDRESS : Value.BAD;
@@ -208,9 +320,9 @@ public final class AddressObjects {
         return k != null && proven.contains(k);
     }
 
-    /** Whether the variable {@code decl} (a VarDecl of {@code tu}) holds addresses (a scalar or an array of them). */
+    /** Whether the variable {@code decl} (a VarDecl or ParmVarDecl of {@code tu}) holds addresses (a scalar or an array of them). */
     public boolean holdsAddress(TranslationUnit tu, Node decl) {
-        return decl != null && decl.is("VarDecl") && proven.contains(varKey(tu, decl));
+        return decl != null && (decl.is("VarDecl") || decl.is("ParmVarDecl")) && proven.contains(varKey(tu, decl));
     }
 
     /** Whether the member {@code fd} of the record {@code rec} holds addresses. */
@@ -287,15 +399,18 @@ public final class AddressObjects {
         }
     }
 
-    /** Down through parentheses and conversions to pointer-sized integer types (never a narrowing or widening one). */
-    static Node throughWide(Node o) {
+    /**
+     * Down through parentheses and conversions to pointer-sized integer types of {@code tu} (null: the builtin names
+     * only), never a narrowing or widening one.
+     */
+    Node throughWide(TranslationUnit tu, Node o) {
         Node s = o;
         while (!s.inner().isEmpty()) {
             if (s.is("ParenExpr") || s.is("ConstantExpr")) {
                 s = s.child(0);
             } else if ((s.is("ImplicitCastExpr") || s.is("CStyleCastExpr"))
                     && (s.attr("castKind").equals("IntegralCast") || s.attr("castKind").equals("NoOp"))
-                    && candidateType(s.qualType())) {
+                    && candidateType(tu, s.qualType())) {
                 s = s.child(0);
             } else {
                 break;
@@ -304,12 +419,27 @@ public final class AddressObjects {
         return s;
     }
 
-    /** A pointer-sized integer, or an array of them. */
-    static boolean candidateType(String qualType) {
+    /**
+     * A pointer-sized integer, or an array of them: one of the names {@link #POINTER_SIZED}, or a typedef of the program
+     * (declared in its own text, at file scope) whose chain of typedefs ends in one of them ({@code typedef uintptr_t
+     * word;}, {@code typedef unsigned long ulong_t;}). The chain is followed by names, never to the canonical type: a C
+     * library typedef not in the list ({@code uint64_t}) ends it, since its canonical type is a pointer's size on some
+     * ISAs only. A typedef written differently per ISA ({@code #ifdef __i386__}) makes the text target-dependent, and each
+     * ISA's text is then analysed with its own typedef (PerIsaCompilation).
+     */
+    boolean candidateType(TranslationUnit tu, String qualType) {
         String t = stripQualifiers(qualType);
         Matcher m = ARRAY.matcher(t);
         if (m.matches()) t = stripQualifiers(m.group(1));
-        return POINTER_SIZED.contains(t);
+        Map<String, Node> tds = tu == null ? Map.of() : typedefs.getOrDefault(tu, Map.of());
+        for (int depth = 0; depth < 16; depth++) {
+            if (POINTER_SIZED.contains(t)) return true;
+            Node td = tds.get(t);
+            if (td == null || !tu.inMainFile(td.loc())) return false;
+            t = stripQualifiers(td.qualType());
+            if (isArray(t)) return false;
+        }
+        return false;
     }
 
     private static String stripQualifiers(String t) {
@@ -333,7 +463,7 @@ public final class AddressObjects {
         while (s.is("ParenExpr") && !s.inner().isEmpty()) s = s.child(0);
         if (s.is("DeclRefExpr")) {
             Node d = tu.byId(s.referencedDecl().path("id").asText(""));
-            return d != null && d.is("VarDecl") && !isArray(d.qualType()) ? varKey(tu, d) : null;
+            return d != null && (d.is("VarDecl") || d.is("ParmVarDecl")) && !isArray(d.qualType()) ? varKey(tu, d) : null;
         }
         if (s.is("MemberExpr")) {
             Node f = tu.byId(s.attr("referencedMemberDecl"));

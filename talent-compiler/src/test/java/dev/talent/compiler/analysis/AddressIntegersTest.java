@@ -238,7 +238,11 @@ class AddressIntegersTest {
                 """).analyze();
     }
 
-    /** The same shape where the callee keeps, returns, hashes or compares the integer too late: refused by name. */
+    /**
+     * The same shape where the callee keeps, returns, hashes or compares the integer too late: refused by name ('late'
+     * takes long long, no integer that holds addresses: two uintptr_t parameters every call passes addresses to are
+     * carried as addresses, and compared rightly after a checkpoint).
+     */
     @Test
     void anAddressPassedToAFunctionThatKeepsItOrComparesItAfterACheckpointIsRefused() {
         List<Diagnostic> d = CProgram.in(dir).file("check.h", CHECK_H).file("check.c", CHECK_C).file("t.c", """
@@ -255,7 +259,7 @@ class AddressIntegersTest {
                 }
                 static long long id(long long v) { return v; }
                 static void bucket(uintptr_t k) { counts[k % 16]++; }
-                static int late(uintptr_t a, uintptr_t b) {
+                static int late(long long a, long long b) {
                   int s = work(10);
                   return s + (a == b);
                 }
@@ -266,7 +270,7 @@ class AddressIntegersTest {
                   relay((long long)(long)p, 0);
                   long long x = id((long long)(long)p);
                   bucket((uintptr_t)p);
-                  int r = late((uintptr_t)p, (uintptr_t)q);
+                  int r = late((long long)(long)p, (long long)(long)q);
                   external_log((long long)(long)p);
                   printf("%lld %d\\n", x != 0, r);
                   free(p);
@@ -286,14 +290,150 @@ class AddressIntegersTest {
                 .startsWith("address 'p' converted to an integer (uintptr_t) and passed to 'bucket', whose parameter 'k' is"
                         + " used as an array index"));
         assertThat(d).extracting(Diagnostic::message).anySatisfy(m -> assertThat(m)
-                .startsWith("address 'p' converted to an integer (uintptr_t) and passed to 'late', whose parameter 'a' is"
+                .startsWith("address 'p' converted to an integer (long) and passed to 'late', whose parameter 'a' is"
                         + " compared with a value that is not a constant after a point where a checkpoint may be taken"));
         assertThat(d).extracting(Diagnostic::message).anySatisfy(m -> assertThat(m)
-                .startsWith("address 'q' converted to an integer (uintptr_t) and passed to 'late', whose parameter 'b' is"
+                .startsWith("address 'q' converted to an integer (long) and passed to 'late', whose parameter 'b' is"
                         + " compared with a value that is not a constant after a point"));
         assertThat(d).extracting(Diagnostic::message).anySatisfy(m -> assertThat(m)
                 .startsWith("address 'p' converted to an integer (long) and passed to 'external_log', a function the program"
                         + " does not define"));
         assertThat(d).hasSize(7);
+    }
+
+    /** The program's own typedefs of a pointer-sized integer, chains of them too, hold addresses like the names they end in. */
+    @Test
+    void aProgramsTypedefChainEndingInAPointerSizedIntegerIsCarriedAsAnAddress() {
+        CProgram p = CProgram.in(dir).file("w.c", """
+                #include <stdio.h>
+                #include <stdlib.h>
+                #include <stdint.h>
+                typedef uintptr_t word;
+                typedef const word cword;
+                typedef unsigned long ulong_t;
+                struct cell { word at; ulong_t tagged; };
+                static cword fixed[1] = { 0 };
+                int main(void) {
+                    long *v = malloc(8 * sizeof *v);
+                    struct cell c = { (word)v, (ulong_t)&v[2] | 1 };
+                    word w = (uintptr_t)(v + 1);
+                    for (int i = 0; i < 8; i++) v[i] = i;
+                    printf("%ld %ld %ld %d\\n", *(long *)c.at, *(long *)(c.tagged & ~(ulong_t)1), *(long *)w, fixed[0] == 0);
+                    return 0;
+                }
+                """);
+        String out = p.instrumented("w.c");
+        assertThat(out).contains("TALENT_ADDRINT_TYPE(");
+        p.compilesWithGcc("w.c");
+    }
+
+    /**
+     * A typedef chain that ends in a C library typedef not a pointer's size on every ISA ({@code uint64_t}: 8 bytes on
+     * i686), and one written differently per ISA, are refused where the address is made.
+     */
+    @Test
+    void aTypedefOfUint64OrOneThatDiffersPerIsaIsRefusedByName() throws Exception {
+        List<Diagnostic> d = CProgram.in(dir).file("u.c", """
+                #include <stdint.h>
+                typedef uint64_t u64w;
+                static u64w kept;
+                int main(void) { int x = 1; kept = (u64w)&x; return *(int *)kept - 1; }
+                """).rejection();
+        assertThat(d).singleElement().satisfies(x -> {
+            assertThat(x.line()).isEqualTo(4);
+            assertThat(x.message()).startsWith("address '&x' converted to an integer (u64w) and stored (=)");
+        });
+        List<Diagnostic> e = CProgram.in(java.nio.file.Files.createDirectories(dir.resolve("isa"))).file("i.c", """
+                #include <stdint.h>
+                #ifdef __i386__
+                typedef unsigned long long pword;
+                #else
+                typedef unsigned long pword;
+                #endif
+                static pword kept;
+                int main(void) { int x = 1; kept = (pword)&x; return *(int *)kept - 1; }
+                """).rejection();
+        assertThat(e).isNotEmpty().allSatisfy(x -> assertThat(x.message())
+                .startsWith("address '&x' converted to an integer (pword) and stored (=)"));
+    }
+
+    /** A parameter every call passes an address to (or a proven parameter's value) carries addresses; its frames save it as one. */
+    @Test
+    void aParameterThatEveryCallPassesAnAddressIsCarriedAsAnAddress() {
+        CProgram p = CProgram.in(dir).file("pa.c", """
+                #include <stdio.h>
+                #include <stdint.h>
+                static uintptr_t slots[4];
+                static void keep(int i, uintptr_t at) { slots[i] = at; }
+                static void keep_tagged(int i, uintptr_t at) { keep(i, at | 1); }
+                static long deref(uintptr_t at) { return *(long *)(at & ~(uintptr_t)1); }
+                int main(void) {
+                    static long v[4] = { 1, 2, 3, 4 };
+                    keep(0, (uintptr_t)&v[0]);
+                    keep_tagged(1, (uintptr_t)&v[1]);
+                    printf("%ld %ld\\n", deref(slots[0]), deref(slots[1]));
+                    return 0;
+                }
+                """);
+        assertThat(p.instrumented("pa.c")).contains("TALENT_ADDRINT_TYPE(");
+        p.compilesWithGcc("pa.c");
+    }
+
+    /**
+     * A parameter some call passes a number (or arithmetic on an address) to, or whose function's address is taken, is
+     * no address: the conversion at the call keeps its refusal, naming the parameter's use.
+     */
+    @Test
+    void aParameterSomeCallPassesANumberOrOfAFunctionCalledThroughAPointerIsRefused() {
+        List<Diagnostic> d = CProgram.in(dir).file("pn.c", """
+                #include <stdint.h>
+                static uintptr_t slot;
+                static void keep(uintptr_t at) { slot = at; }
+                static void keep2(uintptr_t at) { slot = at; }
+                int main(void) {
+                    static long v[2];
+                    keep((uintptr_t)&v[0]);
+                    keep(4096 * 1024);
+                    void (*f)(uintptr_t) = keep2;
+                    f(0);
+                    keep2((uintptr_t)&v[1]);
+                    return (int)*(long *)slot;
+                }
+                """).rejection();
+        assertThat(d).hasSize(2);
+        assertThat(d.get(0).line()).isEqualTo(7);
+        assertThat(d.get(0).message()).startsWith("address '&v[0]' converted to an integer (uintptr_t) and passed to 'keep',"
+                + " whose parameter 'at' is stored in 'slot'");
+        assertThat(d.get(1).line()).isEqualTo(11);
+        assertThat(d.get(1).message()).startsWith("address '&v[1]' converted to an integer (uintptr_t) and passed to 'keep2',"
+                + " whose parameter 'at' is stored in 'slot'");
+    }
+
+    /**
+     * An address rounded up to an alignment and kept ({@code (p + 63) & ~63}, {@code (x + a - 1) & ~(a - 1)}) is still
+     * refused where it is made, naming it: the rounded address may lie in the next object, or at a start of an object
+     * that the rounding of an address one past the previous one also gives (docs/CODEGEN.md).
+     */
+    @Test
+    void anAlignedAddressKeptInAnIntegerIsRefusedByName() {
+        List<Diagnostic> d = CProgram.in(dir).file("al.c", """
+                #include <stdint.h>
+                #include <stdlib.h>
+                static uintptr_t ring;
+                int main(void) {
+                    char *raw = malloc(200);
+                    uintptr_t aligned = ((uintptr_t)raw + 63) & ~(uintptr_t)63;
+                    ring = ((uintptr_t)raw + 16 - 1) & ~(uintptr_t)(16 - 1);
+                    *(char *)aligned = 1;
+                    return *(char *)ring;
+                }
+                """).rejection();
+        assertThat(d).hasSize(2);
+        assertThat(d.get(0).line()).isEqualTo(6);
+        assertThat(d.get(0).message()).startsWith("address 'raw' converted to an integer (uintptr_t) and used in arithmetic (+)"
+                + " and its low bits (&) stored in 'aligned'");
+        assertThat(d.get(1).line()).isEqualTo(7);
+        assertThat(d.get(1).message()).startsWith("address 'raw' converted to an integer (uintptr_t) and used in arithmetic (+, -)"
+                + " and its low bits (&) stored (=)");
     }
 }
