@@ -381,6 +381,26 @@ public class ClangAstLoader {
                         }
                     }
                 }
+                case "array_filler" -> {
+                    if (token != JsonToken.START_ARRAY) {
+                        skipNested(mapper.readTree(p), t);
+                        break;
+                    }
+                    // clang's JSON prints an InitListExpr with an array filler (fewer initialisers than elements) as
+                    // one "array_filler" array: the filler first, then the explicit initialisers, and no "inner".
+                    // The filler is no element and is dropped (its locations tracked); the initialisers are children
+                    if (children.isEmpty()) children = new ArrayList<>();
+                    boolean filler = true;
+                    while ((token = p.nextToken()) != JsonToken.END_ARRAY) {
+                        if (filler || token != JsonToken.START_OBJECT) {
+                            skipNested(mapper.readTree(p), t);
+                            if (!filler) children.add(new Node("", "", SourceLoc.NONE, SourceLoc.NONE, SourceLoc.NONE, new Object[0]));
+                            filler = false;
+                        } else {
+                            children.add(readNode(p, t, progress));
+                        }
+                    }
+                }
                 default -> {
                     JsonNode value = mapper.readTree(p);
                     skipNested(value, t);

@@ -68,6 +68,33 @@ class ClangAstLoaderTest {
         assertThat(tu.text().substring(ret.begin().offset(), Ast.statementEnd(tu.text(), ret))).isEqualTo("return b;");
     }
 
+    /**
+     * clang's JSON prints an initialiser list with fewer elements than its array under "array_filler" (the filler
+     * first, then the initialisers) and no "inner": the initialisers are the node's children, the filler is not.
+     */
+    @Test
+    void initialisersOfAPartlyInitialisedArrayAreChildren() throws Exception {
+        TranslationUnit tu = load("""
+                static long op_add(long a, long b) { return a + b; }
+                static long work(long n) { return n; }
+                struct op { const char *str; long (*fn)(long, long); };
+                static const struct op table[4] = { { "+", op_add } };
+                long f(long k) {
+                  long v[4] = { work(k), k };
+                  return v[0] + v[1] + table[0].fn(1, 2);
+                }
+                """, "");
+        Node global = find(tu, "VarDecl", "table");
+        Node list = global.firstChildOfKind("InitListExpr");
+        assertThat(list.inner()).singleElement().satisfies(e -> assertThat(e.is("InitListExpr")).isTrue());
+        assertThat(Ast.collect(global, "DeclRefExpr")).extracting(n -> n.referencedDecl().path("name").asText())
+                .containsExactly("op_add");
+        Node local = find(tu, "VarDecl", "v");
+        assertThat(local.firstChildOfKind("InitListExpr").inner()).hasSize(2);
+        assertThat(Ast.collect(local, "CallExpr")).singleElement()
+                .satisfies(c -> assertThat(c.begin().line()).isEqualTo(6));
+    }
+
     @Test
     void clangErrorsBecomeDiagnostics() throws Exception {
         Path c = dir.resolve("bad.c");
