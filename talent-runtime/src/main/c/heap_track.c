@@ -604,52 +604,45 @@ void *talent_realloc(void *p, size_t size, const talent_type *elem, const char *
     return realloc_block(p, size, elem ? tl_heap_site(site, elem) : tl_heap_site(site, NULL), !elem && p);
 }
 
-/* The struct hack's allocations (the compiler saw a struct ending in an array and a size that adds bytes to it, or a
- * flexible array member): one struct whose last array holds the rest of the block (heap_trailing.h). */
-static void *trailing(void *p)
+/* The block p (none when NULL) flagged: TL_HDR_TRAILING for the struct hack's allocations (the compiler saw a struct
+ * ending in an array and a size that adds bytes to it, or a flexible array member: one struct whose last array holds
+ * the rest of the block, heap_trailing.h); TL_HDR_HEAD for one struct followed by other data (the compiler saw
+ * `sizeof(T) + n`, n not a whole number of T: one T and then bytes whose type the allocation does not say). */
+static void *flagged(void *p, uint32_t flag)
 {
     if (p)
-        tl_heap_header(p)->size_hi |= TL_HDR_TRAILING;
+        tl_heap_header(p)->size_hi |= flag;
     return p;
 }
 
 void *talent_malloc_trailing(size_t size, const talent_type *elem, const char *site)
 {
-    return trailing(talent_malloc(size, elem, site));
+    return flagged(talent_malloc(size, elem, site), TL_HDR_TRAILING);
 }
 
 void *talent_calloc_trailing(size_t n, size_t size, const talent_type *elem, const char *site)
 {
-    return trailing(talent_calloc(n, size, elem, site));
+    return flagged(talent_calloc(n, size, elem, site), TL_HDR_TRAILING);
 }
 
 void *talent_realloc_trailing(void *p, size_t size, const talent_type *elem, const char *site)
 {
-    return trailing(talent_realloc(p, size, elem, site));
-}
-
-/* One struct followed by other data (the compiler saw `sizeof(T) + n`, n not a whole number of T): the block is one T
- * and then bytes whose type the allocation does not say (heap_track.h, TL_HDR_HEAD). */
-static void *head(void *p)
-{
-    if (p)
-        tl_heap_header(p)->size_hi |= TL_HDR_HEAD;
-    return p;
+    return flagged(talent_realloc(p, size, elem, site), TL_HDR_TRAILING);
 }
 
 void *talent_malloc_head(size_t size, const talent_type *elem, const char *site)
 {
-    return head(talent_malloc(size, elem, site));
+    return flagged(talent_malloc(size, elem, site), TL_HDR_HEAD);
 }
 
 void *talent_calloc_head(size_t n, size_t size, const talent_type *elem, const char *site)
 {
-    return head(talent_calloc(n, size, elem, site));
+    return flagged(talent_calloc(n, size, elem, site), TL_HDR_HEAD);
 }
 
 void *talent_realloc_head(void *p, size_t size, const talent_type *elem, const char *site)
 {
-    return head(talent_realloc(p, size, elem, site));
+    return flagged(talent_realloc(p, size, elem, site), TL_HDR_HEAD);
 }
 
 void talent_free(void *p)
