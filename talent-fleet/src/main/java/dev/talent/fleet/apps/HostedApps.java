@@ -820,8 +820,13 @@ public final class HostedApps implements AutoCloseable {
 
     /** The wait an {@code await-go} request asks for, {@code ms}: 1 ms to {@link #MAX_AWAIT_GO}; anything else is refused. */
     static Duration awaitGoWait(long ms) throws IOException {
-        if (ms < 1 || ms > MAX_AWAIT_GO.toMillis())
-            throw new IOException("a wait for a go of " + ms + " ms is out of bounds (1 to " + MAX_AWAIT_GO.toMillis() + ")");
+        return boundedWait(ms, MAX_AWAIT_GO, "a go");
+    }
+
+    /** {@code ms} as a wait for {@code what}, when from 1 ms to {@code max}; a caller's number, not the agent's to trust. */
+    private static Duration boundedWait(long ms, Duration max, String what) throws IOException {
+        if (ms < 1 || ms > max.toMillis())
+            throw new IOException("a wait for " + what + " of " + ms + " ms is out of bounds (1 to " + max.toMillis() + ")");
         return Duration.ofMillis(ms);
     }
 
@@ -904,9 +909,7 @@ public final class HostedApps implements AutoCloseable {
      * anything else is refused (a caller's number, not the agent's to trust).
      */
     static Duration handshakeWait(long ms) throws IOException {
-        if (ms < 1 || ms > MAX_HANDSHAKE_WAIT.toMillis())
-            throw new IOException("a wait for handshakes of " + ms + " ms is out of bounds (1 to " + MAX_HANDSHAKE_WAIT.toMillis() + ")");
-        return Duration.ofMillis(ms);
+        return boundedWait(ms, MAX_HANDSHAKE_WAIT, "handshakes");
     }
 
     /**
