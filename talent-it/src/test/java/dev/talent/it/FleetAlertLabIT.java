@@ -42,7 +42,7 @@ class FleetAlertLabIT {
     private static final ObjectMapper JSON = new ObjectMapper();
     private static final String TAG = "CVE-2024-2961";
     /** envapp's length: every migration and alert happens while it runs (the test prints how far in the last one was). */
-    private static final int STEPS = 3000, MS = 40;
+    private static final int STEPS = 3000, MS = 70;
 
     private TalentCli talent;
     private Path root, dir;

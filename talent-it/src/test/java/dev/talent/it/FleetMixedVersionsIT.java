@@ -57,7 +57,7 @@ class FleetMixedVersionsIT {
     void aBoundProgramMovesToAndFromAnAgentOfProtocolThreeAndItsCheckpointGoesNowhereUnsafe() throws Exception {
         // each agent says its version where the controllers read it
         assertThat(JSON.readTree(lab.etcdGet("/talent/hosts/" + OLD + "/info")).get("protocol").asInt()).isEqualTo(3);
-        assertThat(JSON.readTree(lab.etcdGet("/talent/hosts/h1/info")).get("protocol").asInt()).isEqualTo(8);
+        assertThat(JSON.readTree(lab.etcdGet("/talent/hosts/h1/info")).get("protocol").asInt()).isEqualTo(9);
         assertThat(Files.readString(lab.host(OLD).resolve("agent.log"))).contains("speaking protocol 3");
 
         Path source = root.resolve("bound.c");
